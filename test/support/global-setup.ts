@@ -1,0 +1,2 @@
+// Replaced below once database fixtures exist.
+export default async function setup(): Promise<void> {}
