@@ -21,8 +21,10 @@ async function loadBindings(): Promise<Bindings> {
     const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as Bindings;
     const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     const bytes = await readFile(wasmPath);
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
-    bg.__wbg_set_wasm(instance.exports);
+    // Node has WebAssembly; the "node" type library alone does not declare it.
+    const wasmApi = (globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> } }).WebAssembly;
+    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': bg });
+    bg.__wbg_set_wasm(instance.exports as never);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
   })();

@@ -64,6 +64,7 @@ CREATE TABLE "Chat" (
     "communeCode" TEXT,
     "departmentCode" TEXT,
     "active" BOOLEAN NOT NULL DEFAULT true,
+    "locale" TEXT NOT NULL DEFAULT 'vi',
     "linkedBy" TEXT,
     "linkedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -82,6 +83,7 @@ CREATE TABLE "Person" (
     "communeCode" TEXT,
     "departmentCode" TEXT,
     "privateChatId" TEXT,
+    "isSupportLead" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -105,9 +107,16 @@ CREATE TABLE "Ticket" (
     "claimedById" TEXT,
     "flaggedCentral" BOOLEAN NOT NULL DEFAULT false,
     "parentId" INTEGER,
+    "sourceMessageId" TEXT,
     "dueAt" TIMESTAMP(3),
     "nextReminderAt" TIMESTAMP(3),
+    "lastNudgeAt" TIMESTAMP(3),
+    "lastDepartmentReminderAt" TIMESTAMP(3),
+    "snoozedUntil" TIMESTAMP(3),
     "escalationStep" INTEGER NOT NULL DEFAULT 0,
+    "extensionPending" BOOLEAN NOT NULL DEFAULT false,
+    "extensionDays" INTEGER,
+    "extensionReason" TEXT,
     "claimedAt" TIMESTAMP(3),
     "assignedAt" TIMESTAMP(3),
     "firstAnsweredAt" TIMESTAMP(3),
@@ -208,6 +217,14 @@ CREATE TABLE "CalendarDay" (
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "CalendarDay_pkey" PRIMARY KEY ("date")
+);
+
+-- CreateTable
+CREATE TABLE "Counter" (
+    "name" TEXT NOT NULL,
+    "value" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "Counter_pkey" PRIMARY KEY ("name")
 );
 
 -- CreateIndex

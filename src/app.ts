@@ -1,0 +1,189 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Bot } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { applyMigrations } from './db/migrations.js';
+import { seedReferenceData } from './db/seed.js';
+import type { Platform } from './domain/types.js';
+import { acceptUpdate } from './ingress/inbox.js';
+import { ALLOWED_UPDATES, TelegramPoller } from './ingress/telegram-poller.js';
+import type { Logger } from './logger.js';
+import { createTelegramBot } from './platforms/telegram/bot.js';
+import { TelegramChannel } from './platforms/telegram/channel.js';
+import type { BotContext } from './platforms/telegram/context.js';
+import type { Channel } from './platforms/types.js';
+import { checkEvictionPolicy, createRedis } from './queues/connection.js';
+import { QUEUE } from './queues/names.js';
+import { ChatPacer } from './queues/pacer.js';
+import { Queues } from './queues/queues.js';
+import { createHttpServer } from './server/http.js';
+import { createMetrics, type Metrics } from './server/metrics.js';
+import { ensureSchedulers, startWorkers, type RunningWorkers } from './workers/index.js';
+import { createOutboxFailureHandler, createOutboxProcessor } from './workers/outbox.worker.js';
+import { createSweepProcessor } from './workers/sweep.worker.js';
+import { createUpdatesFailureHandler, createUpdatesProcessor, type UpdateHandler } from './workers/updates.worker.js';
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  /** Apply migrations and load reference data at boot (idempotent). */
+  prepareDatabase?: boolean;
+  clock?: () => Date;
+  /** Known bot identity, skipping getMe at boot. */
+  botInfo?: UserFromGetMe;
+}
+
+export interface App {
+  config: Config;
+  db: Database;
+  queues: Queues;
+  metrics: Metrics;
+  bot: Bot<BotContext> | null;
+  channels: Partial<Record<Platform, Channel>>;
+  server: Server | null;
+  workers: RunningWorkers | null;
+  /** The port the HTTP server listens on (useful with PORT=0). */
+  port(): number;
+  stop(): Promise<void>;
+}
+
+const BOT_COMMANDS = [
+  { command: 'baocao', description: 'Gửi kiến nghị, khó khăn' },
+  { command: 'phieu', description: 'Xem tình trạng phiếu' },
+  { command: 'ds', description: 'Các phiếu đang mở của đơn vị' },
+  { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
+];
+
+async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      const wait = Math.min(10_000, 500 * 2 ** i);
+      logger.warn({ err: (err as Error).message, attempt: i, wait }, `${what} failed; retrying`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/**
+ * Builds and starts the roles named by ROLE: ingress (HTTP + polling or webhook), worker (queue
+ * processors and schedulers), or all. Dependencies are explicit so tests build the real thing.
+ */
+export async function startApp(opts: AppOptions): Promise<App> {
+  const { config, logger } = opts;
+  const runIngress = config.ROLE !== 'worker';
+  const runWorkers = config.ROLE !== 'ingress';
+
+  const db = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  if (db.kind === 'embedded') logger.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL not set: using embedded PostgreSQL (PGlite)');
+  if (opts.prepareDatabase !== false) {
+    const applied = await applyMigrations(db.adapter);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    await seedReferenceData(db.prisma);
+  }
+
+  const producer = createRedis(config.REDIS_URL, 'producer', logger);
+  const workerConnection: Redis | null = runWorkers ? createRedis(config.REDIS_URL, 'worker', logger) : null;
+  await checkEvictionPolicy(producer, logger);
+  const queues = new Queues(producer, config.QUEUE_PREFIX, logger);
+  const metrics = createMetrics();
+
+  let bot: Bot<BotContext> | null = null;
+  const channels: Partial<Record<Platform, Channel>> = {};
+  if (config.BOT_TOKEN) {
+    bot = createTelegramBot({ config, logger, token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
+    if (!opts.botInfo) await retry('getMe', logger, () => bot!.init());
+    channels.telegram = TelegramChannel.create(config.BOT_TOKEN, config.TELEGRAM_API_ROOT);
+    logger.info({ bot: bot.botInfo.username, apiRoot: config.TELEGRAM_API_ROOT, mode: config.BOT_MODE }, 'Telegram adapter on');
+  } else {
+    logger.warn('BOT_TOKEN is not set: the Telegram adapter is off (set BOT_TOKEN, or run `npm run demo` to try the bot offline)');
+  }
+
+  let workers: RunningWorkers | null = null;
+  if (runWorkers && workerConnection) {
+    const handlers: Partial<Record<Platform, UpdateHandler>> = {};
+    if (bot) handlers.telegram = (payload) => bot!.handleUpdate(payload as Update);
+    const updatesDeps = { prisma: db.prisma, logger, queues, handlers, ...(opts.clock ? { clock: opts.clock } : {}) };
+    const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, Math.max(config.SEND_CHAT_INTERVAL_MS, Math.ceil(60_000 / config.SEND_GROUP_PER_MINUTE)));
+    const outboxDeps = { prisma: db.prisma, config, logger, queues, pacer, channels };
+    workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [
+      { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },
+      {
+        queue: QUEUE.outbox,
+        processor: createOutboxProcessor(outboxDeps),
+        concurrency: 16,
+        limiter: { max: Math.max(1, Math.floor(config.SEND_GLOBAL_PER_SECOND)), duration: 1000 },
+        onFailed: createOutboxFailureHandler(outboxDeps),
+      },
+      { queue: QUEUE.maintenance, processor: createSweepProcessor({ prisma: db.prisma, queues, logger }), concurrency: 1 },
+    ]);
+    await retry('job schedulers', logger, () => ensureSchedulers(queues));
+  }
+
+  let server: Server | null = null;
+  let poller: TelegramPoller | null = null;
+  let shuttingDown = false;
+  const accept = (platform: Platform) => (updateId: string, payload: object) => acceptUpdate({ prisma: db.prisma, queues, logger }, platform, updateId, payload);
+
+  server = createHttpServer({
+    logger,
+    metrics,
+    telegram: runIngress && bot && config.BOT_MODE === 'webhook' && config.WEBHOOK_SECRET ? { secret: config.WEBHOOK_SECRET, accept: accept('telegram') } : undefined,
+    isShuttingDown: () => shuttingDown,
+    ready: async () => {
+      const [pg, redis] = await Promise.all([
+        db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+        producer.ping().then(() => true, () => false),
+      ]);
+      return { postgres: pg, redis };
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server!.once('error', reject);
+    server!.listen(config.PORT, () => resolve());
+  });
+  logger.info({ port: (server.address() as AddressInfo).port, role: config.ROLE }, 'HTTP server listening');
+
+  if (runIngress && bot) {
+    bot.api.setMyCommands(BOT_COMMANDS).catch((err: Error) => logger.warn({ err: err.message }, 'setMyCommands failed (optional method); continuing'));
+    if (config.BOT_MODE === 'webhook') {
+      await retry('setWebhook', logger, () =>
+        bot!.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET!, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 }),
+      );
+    } else {
+      await bot.api.deleteWebhook().catch((err: Error) => logger.warn({ err: err.message }, 'deleteWebhook failed (optional); continuing'));
+      poller = new TelegramPoller(bot.api, accept('telegram'), logger);
+      poller.start();
+    }
+  }
+
+  return {
+    config,
+    db,
+    queues,
+    metrics,
+    bot,
+    channels,
+    server,
+    workers,
+    port: () => (server!.address() as AddressInfo).port,
+    // Ordered shutdown: stop taking work, finish what is running (capped), then close connections.
+    async stop() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      await poller?.stop();
+      await new Promise<void>((r) => server!.close(() => r()));
+      server!.closeAllConnections?.();
+      await workers?.close();
+      await queues.close();
+      producer.disconnect();
+      workerConnection?.disconnect();
+      await db.close();
+    },
+  };
+}

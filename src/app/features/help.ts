@@ -1,0 +1,31 @@
+import { unitOf } from '../identity.js';
+import { reply, type Scope } from '../scope.js';
+
+/** /trogiup: help for the role of the chat it is asked in. */
+export async function showHelp(scope: Scope): Promise<void> {
+  const { t } = scope;
+  const unit = unitOf(scope.chat, scope.person);
+  const parts = [t('help-header')];
+  switch (unit.role) {
+    case 'commune': {
+      const commune = unit.communeCode ? await scope.tx.commune.findUnique({ where: { code: unit.communeCode } }) : null;
+      parts.push(t('help-commune', { unit: commune?.name ?? unit.communeCode ?? '' }));
+      break;
+    }
+    case 'department': {
+      const dept = unit.departmentCode ? await scope.tx.department.findUnique({ where: { code: unit.departmentCode } }) : null;
+      parts.push(t('help-department', { unit: dept?.name ?? unit.departmentCode ?? '' }));
+      break;
+    }
+    case 'support':
+      parts.push(t('help-support'));
+      break;
+    case 'leaders':
+      parts.push(t('help-leaders'));
+      break;
+    default:
+      parts.push(t('help-unlinked'));
+  }
+  if (scope.isAdmin) parts.push(t('help-admin'));
+  await reply(scope, parts.join('\n\n'));
+}

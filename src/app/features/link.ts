@@ -1,0 +1,140 @@
+import { randomInt } from 'node:crypto';
+import { escapeHtml, foldVietnamese, formatDateTime } from '../format.js';
+import { reply, type Scope } from '../scope.js';
+
+const LINK_CODE_TTL_MS = 24 * 60 * 60 * 1000;
+const LINK_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: codes are read aloud and retyped
+/** 6–10 capitals and digits with at least one digit (contract.md). */
+export const LINK_CODE_PATTERN = /^(?=[A-Z0-9]*\d)[A-Z0-9]{6,10}$/;
+
+type Target = { role: 'commune'; communeCode: string; name: string } | { role: 'department'; departmentCode: string; name: string };
+
+/** Resolves "xa <code or name>" / "so <code>" to a unit, or replies why not. */
+async function resolveTarget(scope: Scope, kind: string, query: string): Promise<Target | null> {
+  const { t, tx } = scope;
+  if (kind === 'xa' || kind === 'phuong') {
+    if (/^\d{5}$/.test(query)) {
+      const c = await tx.commune.findUnique({ where: { code: query } });
+      if (c) return { role: 'commune', communeCode: c.code, name: c.name };
+    } else if (query) {
+      // Officials often type the name; accept it when exactly one commune matches.
+      const q = foldVietnamese(query).replace(/^(xa|phuong) /, '');
+      const all = await tx.commune.findMany();
+      const matches = all.filter((c) => foldVietnamese(c.name).replace(/^(xa|phuong) /, '') === q);
+      const loose = matches.length ? matches : all.filter((c) => foldVietnamese(c.name).includes(q));
+      if (loose.length === 1) return { role: 'commune', communeCode: loose[0]!.code, name: loose[0]!.name };
+      if (loose.length > 1) {
+        await reply(scope, t('link-commune-ambiguous', { query: escapeHtml(query), matches: loose.slice(0, 8).map((c) => `${c.code} ${escapeHtml(c.name)}`).join(', ') }));
+        return null;
+      }
+    }
+    await reply(scope, t('link-commune-not-found', { query: escapeHtml(query) }));
+    return null;
+  }
+  const code = query.toUpperCase();
+  const dept = code ? await tx.department.findUnique({ where: { code } }) : null;
+  if (dept?.active) return { role: 'department', departmentCode: dept.code, name: dept.name };
+  const codes = (await tx.department.findMany({ where: { active: true }, orderBy: { code: 'asc' } })).map((d) => d.code).join(', ');
+  await reply(scope, t('link-department-not-found', { query: escapeHtml(query), codes }));
+  return null;
+}
+
+/** /lienket — admins link a group to a unit or role; anyone redeems a one-time code in private. */
+export async function linkChat(scope: Scope, args: string): Promise<void> {
+  const { t, tx } = scope;
+  const [first = '', ...rest] = args.trim().split(/\s+/);
+  const word = foldVietnamese(first);
+
+  if (LINK_CODE_PATTERN.test(first.toUpperCase()) && rest.length === 0 && !['tocongtac', 'lanhdao'].includes(word)) {
+    await redeemLinkCode(scope, first.toUpperCase());
+    return;
+  }
+  if (!scope.isAdmin) {
+    await reply(scope, t('link-not-admin'));
+    return;
+  }
+  if (scope.chat.kind !== 'group') {
+    await reply(scope, t('link-group-only'));
+    return;
+  }
+  const stamp = { linkedBy: scope.person.id, linkedAt: scope.now, active: true };
+  switch (word) {
+    case 'xa':
+    case 'phuong':
+    case 'so': {
+      const target = await resolveTarget(scope, word, rest.join(' '));
+      if (!target) return;
+      if (target.role === 'commune') {
+        await tx.chat.update({ where: { id: scope.chat.id }, data: { role: 'commune', communeCode: target.communeCode, departmentCode: null, ...stamp } });
+        await reply(scope, t('link-done-commune', { unit: escapeHtml(target.name), code: target.communeCode }));
+      } else {
+        await tx.chat.update({ where: { id: scope.chat.id }, data: { role: 'department', departmentCode: target.departmentCode, communeCode: null, ...stamp } });
+        await reply(scope, t('link-done-department', { unit: escapeHtml(target.name) }));
+      }
+      return;
+    }
+    case 'tocongtac':
+      await tx.chat.update({ where: { id: scope.chat.id }, data: { role: 'support', communeCode: null, departmentCode: null, ...stamp } });
+      await reply(scope, t('link-done-support'));
+      return;
+    case 'lanhdao':
+      await tx.chat.update({ where: { id: scope.chat.id }, data: { role: 'leaders', communeCode: null, departmentCode: null, ...stamp } });
+      await reply(scope, t('link-done-leaders'));
+      return;
+    default:
+      await reply(scope, t('link-usage'));
+  }
+}
+
+/** /taoma xa <code> | so <code> — a one-time code that links one private chat on any platform. */
+export async function createLinkCode(scope: Scope, args: string): Promise<void> {
+  const { t, tx } = scope;
+  if (!scope.isAdmin) {
+    await reply(scope, t('code-not-admin'));
+    return;
+  }
+  const [first = '', ...rest] = args.trim().split(/\s+/);
+  const word = foldVietnamese(first);
+  if (!['xa', 'phuong', 'so'].includes(word) || rest.length === 0) {
+    await reply(scope, t('code-usage'));
+    return;
+  }
+  const target = await resolveTarget(scope, word, rest.join(' '));
+  if (!target) return;
+  const expiresAt = new Date(scope.now.getTime() + LINK_CODE_TTL_MS);
+  let code = '';
+  do {
+    code = Array.from({ length: 7 }, () => LINK_CODE_ALPHABET[randomInt(LINK_CODE_ALPHABET.length)]).join('');
+  } while (!LINK_CODE_PATTERN.test(code) || (await tx.linkCode.findUnique({ where: { code } })));
+  await tx.linkCode.create({
+    data: {
+      code,
+      role: target.role,
+      communeCode: target.role === 'commune' ? target.communeCode : null,
+      departmentCode: target.role === 'department' ? target.departmentCode : null,
+      createdBy: scope.person.id,
+      expiresAt,
+    },
+  });
+  await reply(scope, t('code-created', { unit: escapeHtml(target.name), code, expires: formatDateTime(expiresAt, scope.config.APP_TIMEZONE) }));
+}
+
+/** `lienket <code>` in a private chat: single use, expires after 24 h. */
+export async function redeemLinkCode(scope: Scope, code: string): Promise<void> {
+  const { t, tx } = scope;
+  if (scope.chat.kind !== 'private') {
+    await reply(scope, t('link-code-private-only'));
+    return;
+  }
+  const row = await tx.linkCode.findUnique({ where: { code }, include: { commune: true, department: true } });
+  if (!row) return reply(scope, t('link-code-invalid', { code }));
+  if (row.usedAt) return reply(scope, t('link-code-used', { code }));
+  if (row.expiresAt <= scope.now) return reply(scope, t('link-code-expired', { code }));
+  // Single use even under concurrent redemption: only the update that sees usedAt null wins.
+  const won = await tx.linkCode.updateMany({ where: { code, usedAt: null }, data: { usedAt: scope.now, usedBy: scope.person.id } });
+  if (won.count !== 1) return reply(scope, t('link-code-used', { code }));
+  const unit = row.role === 'commune' ? { role: 'commune' as const, communeCode: row.communeCode, departmentCode: null } : { role: 'department' as const, communeCode: null, departmentCode: row.departmentCode };
+  await tx.person.update({ where: { id: scope.person.id }, data: { communeCode: unit.communeCode, departmentCode: unit.departmentCode, privateChatId: scope.chat.id } });
+  await tx.chat.update({ where: { id: scope.chat.id }, data: { ...unit, linkedBy: row.createdBy, linkedAt: scope.now, active: true } });
+  await reply(scope, t('link-code-done', { unit: escapeHtml(row.commune?.name ?? row.department?.name ?? '') }));
+}

@@ -1,0 +1,36 @@
+import { chatsWithRole, createTicket } from '../tickets.js';
+import { unitOf } from '../identity.js';
+import { addressOf, reply, type Scope } from '../scope.js';
+
+const FLOOD_WINDOW_MS = 60 * 60 * 1000;
+
+/** /baocao <text> (also as a photo/document caption): a commune files a report; it becomes a ticket. */
+export async function fileReport(scope: Scope, text: string): Promise<void> {
+  const { t, tx, inbound } = scope;
+  const unit = unitOf(scope.chat, scope.person);
+  if (unit.role === 'none') return reply(scope, t('report-unlinked'));
+  if (unit.role !== 'commune' || !unit.communeCode) return reply(scope, t('report-wrong-chat'));
+  const attachments = inbound.kind === 'message' ? inbound.attachments : [];
+  const body = text.trim();
+  if (!body) return reply(scope, t('report-usage'));
+
+  const recent = await tx.ticket.count({ where: { reporterId: scope.person.id, createdAt: { gt: new Date(scope.now.getTime() - FLOOD_WINDOW_MS) } } });
+  if (recent >= scope.config.REPORT_FLOOD_LIMIT) return reply(scope, t('report-flood'));
+
+  const ticket = await createTicket(tx, {
+    prefix: scope.config.TICKET_PREFIX,
+    communeCode: unit.communeCode,
+    reporterId: scope.person.id,
+    sourceChatId: scope.chat.id,
+    sourceMessageId: inbound.kind === 'message' ? inbound.messageId : null,
+    text: body,
+    platform: scope.chat.platform,
+    attachments,
+    actorLabel: scope.person.displayName,
+    now: scope.now,
+  });
+  await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: 'report-receipt' });
+  const supportChats = await chatsWithRole(tx, 'support');
+  for (const chat of supportChats) await scope.out.card(addressOf(chat), ticket.id, 'support');
+  if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');
+}

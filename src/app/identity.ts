@@ -1,0 +1,33 @@
+import type { Tx } from '../db/client.js';
+import type { Chat, Person } from '../generated/prisma/client.js';
+import type { ChatRef, SenderRef } from '../platforms/types.js';
+
+/** Finds or records the chat an event came from, keeping its title current. */
+export async function resolveChat(tx: Tx, ref: ChatRef): Promise<Chat> {
+  return tx.chat.upsert({
+    where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
+    create: { platform: ref.platform, externalId: ref.externalId, kind: ref.kind, title: ref.title },
+    update: ref.title ? { title: ref.title } : {},
+  });
+}
+
+/** Finds or records the person who sent an event, keeping name and username current. */
+export async function resolvePerson(tx: Tx, ref: SenderRef): Promise<Person> {
+  return tx.person.upsert({
+    where: { platform_externalUserId: { platform: ref.platform, externalUserId: ref.externalUserId } },
+    create: { platform: ref.platform, externalUserId: ref.externalUserId, displayName: ref.displayName, username: ref.username },
+    update: { displayName: ref.displayName, username: ref.username },
+  });
+}
+
+/**
+ * The unit a chat speaks for. A group is linked by an admin; a private chat speaks for the unit
+ * its person was linked to with a one-time code.
+ */
+export function unitOf(chat: Chat, person: Person): { role: Chat['role']; communeCode: string | null; departmentCode: string | null } {
+  if (chat.kind === 'private' && chat.role === 'none') {
+    if (person.communeCode) return { role: 'commune', communeCode: person.communeCode, departmentCode: null };
+    if (person.departmentCode) return { role: 'department', communeCode: null, departmentCode: person.departmentCode };
+  }
+  return { role: chat.role, communeCode: chat.communeCode, departmentCode: chat.departmentCode };
+}

@@ -1,0 +1,39 @@
+import type { Scope } from './scope.js';
+import { showHelp } from './features/help.js';
+import { createLinkCode, LINK_CODE_PATTERN, linkChat, redeemLinkCode } from './features/link.js';
+import { fileReport } from './features/report.js';
+import { foldVietnamese } from './format.js';
+
+export type CommandHandler = (scope: Scope, args: string) => Promise<void>;
+
+/**
+ * The chat commands of contract.md, by command word. Telegram registers them as bot commands;
+ * platforms without commands (Zalo) match the same words typed without a slash.
+ */
+export const COMMANDS: Record<string, CommandHandler> = {
+  start: showHelp,
+  help: showHelp,
+  trogiup: showHelp,
+  lienket: linkChat,
+  taoma: createLinkCode,
+  baocao: fileReport,
+};
+
+/** Dispatches a text message that is a command (with or without slash); true if it was one. */
+export async function routeTextCommand(scope: Scope, text: string, opts: { slashOptional: boolean }): Promise<boolean> {
+  const m = /^\s*(\/?)([A-Za-zÀ-ỹĐđ]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
+  if (!m) return false;
+  const [, slash, word = '', args = ''] = m;
+  if (!slash && !opts.slashOptional) {
+    // `lienket <code>` works without a slash everywhere (contract.md).
+    if (foldVietnamese(word) === 'lienket' && LINK_CODE_PATTERN.test(args.trim().toUpperCase())) {
+      await redeemLinkCode(scope, args.trim().toUpperCase());
+      return true;
+    }
+    return false;
+  }
+  const handler = COMMANDS[foldVietnamese(word)];
+  if (!handler) return false;
+  await handler(scope, args.trim());
+  return true;
+}

@@ -1,0 +1,111 @@
+import 'dotenv/config';
+import { z } from 'zod';
+
+/**
+ * Environment configuration (contract.md). Parsed once at boot; a bad or missing value stops
+ * the process with one line that names the variable.
+ */
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const url = (what: string) => z.string().trim().refine((v) => URL.canParse(v), { message: `must be a URL (${what})` });
+
+const ConfigSchema = z
+  .object({
+    BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z.string().trim().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional(),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, url('Bot API base URL').default('https://api.telegram.org')).transform((v) => v.replace(/\/+$/, '')),
+    BOT_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook']).default('polling')),
+    WEBHOOK_URL: z.preprocess(emptyToUndefined, url('public HTTPS URL of /webhook/telegram').optional()),
+    WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9, _ or -').optional(),
+    ),
+    ZALO_BOT_TOKEN: optionalString,
+    ZALO_API_ROOT: z.preprocess(emptyToUndefined, url('Zalo Bot API base URL').default('https://bot-api.zaloplatforms.com')).transform((v) => v.replace(/\/+$/, '')),
+    ZALO_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook']).default('polling')),
+    ZALO_WEBHOOK_SECRET: optionalString,
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z.string().trim().refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgresql:// URL').optional(),
+    ),
+    REDIS_URL: z.preprocess(
+      emptyToUndefined,
+      z.string().trim().refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    ADMIN_TELEGRAM_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('')
+        .transform((v, ctx) => {
+          const ids = v.split(',').map((s) => s.trim()).filter(Boolean);
+          for (const id of ids) {
+            if (!/^-?\d+$/.test(id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a numeric Telegram user id` });
+          }
+          return ids;
+        }),
+    ),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'ingress', 'worker']).default('all')),
+    APP_TIMEZONE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('Asia/Ho_Chi_Minh')
+        .refine((tz) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
+    ),
+    TICKET_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Z]{1,6}$/, 'must be 1–6 capital letters').default('HY')),
+    SETTINGS_FILE: optionalString,
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    /** Prefix of every BullMQ key, so several deployments (or tests) can share one Redis. */
+    QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[\w:-]+$/).default('thaogo')),
+    /** Outbound limits (reliability.md); defaults are Telegram's documented limits. */
+    SEND_GLOBAL_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(30)),
+    SEND_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(1000)),
+    SEND_GROUP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    REPORT_FLOOD_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10)),
+  })
+  .superRefine((c, ctx) => {
+    if (c.BOT_MODE === 'webhook' && c.BOT_TOKEN) {
+      if (!c.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when BOT_MODE=webhook' });
+      if (!c.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when BOT_MODE=webhook' });
+    }
+    if (c.ZALO_MODE === 'webhook' && c.ZALO_BOT_TOKEN && !c.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['ZALO_WEBHOOK_SECRET'], message: 'is required when ZALO_MODE=webhook' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment; throws ConfigError with one line naming the first bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'environment');
+  const raw = env[name];
+  const shown = raw === undefined || name.includes('TOKEN') || name.includes('SECRET') || name === 'DATABASE_URL' ? '' : ` (got "${raw}")`;
+  throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+}
+
+let cached: Config | undefined;
+/** The process configuration; the only module-level state besides the root logger. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,611 @@
+/**
+ * The ticket state machine: the one place that decides who may do what to a ticket in which state.
+ *
+ * `decide` is pure and deterministic. Handlers call it with what they read from the database, then
+ * persist the result with a conditional update that matches `expect` (e.g. claim = update where the
+ * status is still `new`/`returned` and nobody holds it), so two concurrent taps cannot both win: the
+ * loser re-reads the ticket and calls `decide` again, which now refuses with the right reason.
+ *
+ * Transitions (any other state × action is refused):
+ *
+ *   claim              new, returned                                   → claimed
+ *   unclaim            claimed                                         → new
+ *   assign             new, claimed, returned, escalated_central       → assigned  (route)
+ *                      assigned, reopened                              → assigned  (transfer)
+ *   reject / merge     new, claimed, returned, assigned, reopened,
+ *                      escalated_central                               → rejected
+ *   escalate_central   every open state except escalated_central       → escalated_central
+ *   answer             assigned, reopened                              → answered
+ *                      answered                                        → answered  (supplementary answer)
+ *   return_to_support  assigned, reopened                              → returned
+ *   confirm            answered                                        → resolved
+ *   reopen             answered                                        → reopened
+ *   set_priority       every open state                                → unchanged
+ *   flag_central       every state except escalated_central            → unchanged
+ *   note               every state                                     → unchanged
+ *   request_extension, decide_extension, snooze
+ *                      assigned, reopened                              → unchanged
+ *
+ * `resolved` and `rejected` are final: only internal notes and the central-report flag still apply,
+ * because the report for the central level may need a ticket that was closed locally.
+ *
+ * Decisions worth knowing:
+ * - Assign from `new` or `returned` claims the ticket for the actor on the way (one-tap routing).
+ *   The system actor (auto-routing) may assign only from `new` and never becomes the claimant.
+ * - A claimed ticket is steered by its claimant: another plain support member who tries to route,
+ *   reject, merge, escalate or unclaim it is told who holds it (`already_claimed`); the support
+ *   lead and admins may override. Priority, the central flag and notes are open to the whole team.
+ * - A department's "not ours" clears both the department and the claimant, so the ticket goes back
+ *   to the support team's queue and anyone there may claim it again.
+ * - Merging puts the child in `rejected` (the status means "out of scope / duplicate") with its own
+ *   event kind `merged` and `parentId` set. The parent must be open and not itself a child, so the
+ *   relation is one level deep. The caller moves the child's own children and commune codes to the
+ *   parent in the same transaction, and relays the parent's answer to every commune.
+ * - Any commune of a ticket (the reporter or one of a merged child) may confirm or reopen it; the
+ *   first confirmation resolves it and the other communes are told.
+ * - `escalated_central` always carries `flaggedCentral = true`; support may later hand it to a
+ *   department (assign) to relay the outcome, or reject it.
+ */
+import {
+  AWAITING_DEPARTMENT,
+  CLOSED_STATUSES,
+  TICKET_STATUSES,
+  type Priority,
+  type TicketStatus,
+} from './types.js';
+
+export const ACTOR_KINDS = ['support', 'support_lead', 'department', 'commune', 'leader', 'admin', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** Who acts, as the caller derives it from the chat the command came from. */
+export interface Actor {
+  kind: ActorKind;
+  personId: string | null;
+  communeCode?: string;
+  departmentCode?: string;
+}
+
+/** What the workflow needs to know about a ticket. */
+export interface TicketView {
+  id: number;
+  status: TicketStatus;
+  /** The reporting commune plus the communes of merged children. */
+  communeCodes: readonly string[];
+  departmentCode: string | null;
+  claimedById: string | null;
+  parentId: number | null;
+  priority: Priority;
+  flaggedCentral: boolean;
+  extensionPending: boolean;
+}
+
+/** The ticket a child is merged into, as the caller read it. */
+export interface MergeTarget {
+  id: number;
+  status: TicketStatus;
+  parentId: number | null;
+}
+
+export const ACTION_KINDS = [
+  'claim',
+  'unclaim',
+  'assign',
+  'set_priority',
+  'flag_central',
+  'reject',
+  'merge',
+  'escalate_central',
+  'note',
+  'answer',
+  'return_to_support',
+  'request_extension',
+  'snooze',
+  'decide_extension',
+  'confirm',
+  'reopen',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export type TicketAction =
+  | { kind: 'claim' }
+  | { kind: 'unclaim' }
+  | { kind: 'assign'; departmentCode: string }
+  | { kind: 'set_priority'; priority: Priority }
+  | { kind: 'flag_central'; flagged: boolean }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'merge'; parent: MergeTarget }
+  | { kind: 'escalate_central'; note?: string | null }
+  | { kind: 'note'; text: string }
+  | { kind: 'answer'; text: string }
+  | { kind: 'return_to_support'; reason: string }
+  | { kind: 'request_extension'; workingDays: number; reason: string }
+  | { kind: 'snooze' }
+  | { kind: 'decide_extension'; approve: boolean }
+  | { kind: 'confirm' }
+  | { kind: 'reopen'; reason: string };
+
+/** Stable refusal codes; each maps to the message key `refusal-<code>`. */
+export const REFUSAL_REASONS = [
+  'not_permitted_role',
+  'person_required',
+  'not_your_department',
+  'not_your_commune',
+  'closed',
+  'invalid_state',
+  'already_claimed',
+  'already_yours',
+  'department_required',
+  'same_department',
+  'no_change',
+  'reason_required',
+  'text_required',
+  'invalid_working_days',
+  'extension_pending',
+  'no_pending_extension',
+  'cannot_merge_into_self',
+  'merge_target_closed',
+  'merge_target_is_child',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Audit-trail event kinds; each maps to the timeline label key `event-<kind>`. */
+export const EVENT_KINDS = [
+  'claimed',
+  'unclaimed',
+  'assigned',
+  'transferred',
+  'priority_changed',
+  'central_flagged',
+  'central_unflagged',
+  'rejected',
+  'merged',
+  'escalated_central',
+  'note',
+  'answered',
+  'answer_supplemented',
+  'returned',
+  'extension_requested',
+  'extension_approved',
+  'extension_denied',
+  'snoozed',
+  'confirmed',
+  'reopened',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/**
+ * Symbolic follow-ups the caller turns into messages and reminder-schedule changes.
+ * `notify_communes` means every commune in `communeCodes`; the caller may skip the chat the
+ * command came from.
+ */
+export type Effect =
+  | { kind: 'notify_department'; departmentCode: string }
+  | { kind: 'notify_communes' }
+  | { kind: 'notify_support' }
+  | { kind: 'notify_support_lead' }
+  | { kind: 'update_cards' }
+  /** The department's answer clock starts now: new due date from the priority, reminders from it. */
+  | { kind: 'recompute_deadline' }
+  /** Move the due date by the working days of the pending extension request. */
+  | { kind: 'extend_deadline' }
+  /** Cancel whatever reminder is scheduled for this ticket. */
+  | { kind: 'stop_reminders' }
+  /** The ticket is unclaimed again: schedule the support team's unclaimed nudge. */
+  | { kind: 'start_unclaimed_timer' }
+  /** The department is working on it: push the next reminder back one round. */
+  | { kind: 'postpone_reminder' };
+
+export interface TicketEventDraft {
+  kind: EventKind;
+  /** Trimmed user text (answer, reason, note), or null. */
+  text: string | null;
+  data?: Record<string, unknown>;
+}
+
+export type TicketChanges = Partial<
+  Pick<TicketView, 'departmentCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'parentId' | 'extensionPending'>
+>;
+
+/** The fields a conditional update must still find unchanged for the decision to hold. */
+export type TicketExpectation = Partial<
+  Pick<
+    TicketView,
+    'status' | 'departmentCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'extensionPending' | 'parentId'
+  >
+>;
+
+export interface Allowed {
+  ok: true;
+  action: ActionKind;
+  from: TicketStatus;
+  to: TicketStatus;
+  expect: TicketExpectation;
+  event: TicketEventDraft;
+  /** Only the fields whose value actually changes. */
+  changes: TicketChanges;
+  effects: Effect[];
+}
+
+export interface Refused {
+  ok: false;
+  reason: RefusalReason;
+  detail?: Record<string, unknown>;
+}
+
+export type Decision = Allowed | Refused;
+
+/** The longest extension a department may ask for in one request. */
+export const MAX_EXTENSION_WORKING_DAYS = 30;
+
+/** Whether a ticket in this status is still being worked on (not resolved or rejected). */
+export function isOpen(status: TicketStatus): boolean {
+  return !CLOSED_STATUSES.includes(status);
+}
+
+/** Whether a department owes an answer in this status (reminders run). */
+export function awaitingDepartment(status: TicketStatus): boolean {
+  return AWAITING_DEPARTMENT.includes(status);
+}
+
+/** The locale key of a refusal message. */
+export function refusalMessageKey(reason: RefusalReason): string {
+  return `refusal-${reason}`;
+}
+
+/** The locale key of an event's timeline label. */
+export function eventLabelKey(kind: EventKind): string {
+  return `event-${kind}`;
+}
+
+const SUPPORT_SIDE: readonly ActorKind[] = ['support', 'support_lead', 'admin'];
+const OPEN_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter(isOpen);
+/** States from which the support team may still route, reject or merge a ticket. */
+const ROUTABLE: readonly TicketStatus[] = ['new', 'claimed', 'returned', 'assigned', 'reopened', 'escalated_central'];
+
+interface Rule {
+  roles: readonly ActorKind[];
+  from: readonly TicketStatus[];
+}
+
+const RULES: Record<ActionKind, Rule> = {
+  claim: { roles: SUPPORT_SIDE, from: ['new', 'returned'] },
+  unclaim: { roles: SUPPORT_SIDE, from: ['claimed'] },
+  assign: { roles: [...SUPPORT_SIDE, 'system'], from: ROUTABLE },
+  set_priority: { roles: SUPPORT_SIDE, from: OPEN_STATUSES },
+  // In escalated_central the flag is part of the state, so it cannot be toggled there.
+  flag_central: { roles: SUPPORT_SIDE, from: TICKET_STATUSES.filter((s) => s !== 'escalated_central') },
+  reject: { roles: SUPPORT_SIDE, from: ROUTABLE },
+  merge: { roles: SUPPORT_SIDE, from: ROUTABLE },
+  escalate_central: { roles: SUPPORT_SIDE, from: OPEN_STATUSES.filter((s) => s !== 'escalated_central') },
+  note: { roles: SUPPORT_SIDE, from: TICKET_STATUSES },
+  answer: { roles: ['department'], from: [...AWAITING_DEPARTMENT, 'answered'] },
+  return_to_support: { roles: ['department'], from: AWAITING_DEPARTMENT },
+  request_extension: { roles: ['department'], from: AWAITING_DEPARTMENT },
+  snooze: { roles: ['department'], from: AWAITING_DEPARTMENT },
+  decide_extension: { roles: ['support_lead', 'admin'], from: AWAITING_DEPARTMENT },
+  confirm: { roles: ['commune'], from: ['answered'] },
+  reopen: { roles: ['commune'], from: ['answered'] },
+};
+
+/** Actions that steer a claimed ticket and therefore belong to its claimant (or the lead/admin). */
+const CLAIMANT_ONLY: ReadonlySet<ActionKind> = new Set(['unclaim', 'assign', 'reject', 'merge', 'escalate_central']);
+
+function refuse(reason: RefusalReason, detail?: Record<string, unknown>): Refused {
+  return detail ? { ok: false, reason, detail } : { ok: false, reason };
+}
+
+/**
+ * Everything about an action that does not depend on its payload: role, ownership, state, claim.
+ * `allowedActions` is exactly the set of kinds that pass here.
+ */
+function gate(ticket: TicketView, kind: ActionKind, actor: Actor): Refused | null {
+  const rule = RULES[kind];
+  if (!rule.roles.includes(actor.kind)) return refuse('not_permitted_role');
+  if (kind === 'claim' && actor.personId === null) return refuse('person_required');
+
+  // Ownership comes before state so nobody learns more than "not yours" about others' tickets.
+  if (actor.kind === 'department') {
+    if (actor.departmentCode === undefined || actor.departmentCode !== ticket.departmentCode) {
+      return refuse('not_your_department');
+    }
+  }
+  if (actor.kind === 'commune') {
+    if (actor.communeCode === undefined || !ticket.communeCodes.includes(actor.communeCode)) {
+      return refuse('not_your_commune');
+    }
+  }
+
+  if (!rule.from.includes(ticket.status) && !isOpen(ticket.status)) return refuse('closed');
+
+  if (kind === 'claim') {
+    // Checked before the state so a late "Nhận xử lý" tap learns who has the ticket.
+    if (ticket.claimedById !== null && ticket.claimedById === actor.personId) return refuse('already_yours');
+    if (ticket.claimedById !== null) return refuse('already_claimed', { claimedById: ticket.claimedById });
+  }
+
+  if (!rule.from.includes(ticket.status)) return refuse('invalid_state', { status: ticket.status });
+  // Auto-routing happens once, at creation; anything later is a person's decision.
+  if (actor.kind === 'system' && ticket.status !== 'new') return refuse('invalid_state', { status: ticket.status });
+
+  if (
+    CLAIMANT_ONLY.has(kind) &&
+    actor.kind === 'support' &&
+    ticket.claimedById !== null &&
+    ticket.claimedById !== actor.personId
+  ) {
+    return refuse('already_claimed', { claimedById: ticket.claimedById });
+  }
+
+  if (kind === 'request_extension' && ticket.extensionPending) return refuse('extension_pending');
+  if (kind === 'decide_extension' && !ticket.extensionPending) return refuse('no_pending_extension');
+  return null;
+}
+
+/** The action kinds this actor may attempt on this ticket now, in a stable order (for buttons). */
+export function allowedActions(ticket: TicketView, actor: Actor): ActionKind[] {
+  return ACTION_KINDS.filter((kind) => gate(ticket, kind, actor) === null);
+}
+
+/** Decides whether `actor` may apply `action` to `ticket`, and if so what changes and who hears of it. */
+export function decide(ticket: TicketView, action: TicketAction, actor: Actor): Decision {
+  const refused = gate(ticket, action.kind, actor);
+  if (refused) return refused;
+  const from = ticket.status;
+
+  const allow = (
+    to: TicketStatus,
+    expect: TicketExpectation,
+    event: TicketEventDraft,
+    changes: TicketChanges,
+    effects: Effect[],
+  ): Allowed => ({
+    ok: true,
+    action: action.kind,
+    from,
+    to,
+    expect,
+    event,
+    changes: onlyRealChanges(ticket, changes),
+    effects,
+  });
+
+  switch (action.kind) {
+    case 'claim':
+      return allow(
+        'claimed',
+        { status: from, claimedById: null },
+        { kind: 'claimed', text: null },
+        { claimedById: actor.personId },
+        [{ kind: 'update_cards' }, { kind: 'stop_reminders' }],
+      );
+
+    case 'unclaim':
+      return allow(
+        'new',
+        { status: from, claimedById: ticket.claimedById },
+        { kind: 'unclaimed', text: null, data: { previousClaimantId: ticket.claimedById } },
+        { claimedById: null },
+        [{ kind: 'update_cards' }, { kind: 'start_unclaimed_timer' }],
+      );
+
+    case 'assign': {
+      const departmentCode = action.departmentCode.trim().toUpperCase();
+      if (departmentCode === '') return refuse('department_required');
+      if (awaitingDepartment(from) && departmentCode === ticket.departmentCode) {
+        return refuse('same_department', { departmentCode });
+      }
+      const previous = ticket.departmentCode;
+      const transfer = previous !== null && previous !== departmentCode;
+      // Routing an unclaimed ticket claims it for the person who routed it; the system never claims.
+      const claimedById =
+        ticket.claimedById === null && actor.kind !== 'system' ? actor.personId : ticket.claimedById;
+      const effects: Effect[] = [];
+      if (transfer && awaitingDepartment(from)) effects.push({ kind: 'notify_department', departmentCode: previous });
+      effects.push({ kind: 'notify_department', departmentCode }, { kind: 'notify_communes' });
+      if (actor.kind === 'system') effects.push({ kind: 'notify_support' });
+      effects.push({ kind: 'update_cards' }, { kind: 'recompute_deadline' });
+      return allow(
+        'assigned',
+        { status: from, departmentCode: previous, claimedById: ticket.claimedById },
+        {
+          kind: transfer ? 'transferred' : 'assigned',
+          text: null,
+          data: transfer ? { departmentCode, previousDepartmentCode: previous } : { departmentCode },
+        },
+        { departmentCode, claimedById, extensionPending: false },
+        effects,
+      );
+    }
+
+    case 'set_priority': {
+      if (action.priority === ticket.priority) return refuse('no_change');
+      const effects: Effect[] = [{ kind: 'update_cards' }];
+      // The deadline is counted from the priority only while a department owes the answer.
+      if (awaitingDepartment(from) && ticket.departmentCode !== null) {
+        effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode }, { kind: 'recompute_deadline' });
+      }
+      return allow(
+        from,
+        { status: from, priority: ticket.priority },
+        { kind: 'priority_changed', text: null, data: { priority: action.priority, previousPriority: ticket.priority } },
+        { priority: action.priority },
+        effects,
+      );
+    }
+
+    case 'flag_central':
+      if (action.flagged === ticket.flaggedCentral) return refuse('no_change');
+      return allow(
+        from,
+        { status: from, flaggedCentral: ticket.flaggedCentral },
+        { kind: action.flagged ? 'central_flagged' : 'central_unflagged', text: null },
+        { flaggedCentral: action.flagged },
+        [{ kind: 'update_cards' }],
+      );
+
+    case 'reject': {
+      const reason = action.reason.trim();
+      if (reason === '') return refuse('reason_required');
+      return allow(
+        'rejected',
+        { status: from, claimedById: ticket.claimedById },
+        { kind: 'rejected', text: reason },
+        { extensionPending: false },
+        closingEffects(ticket),
+      );
+    }
+
+    case 'merge': {
+      const parent = action.parent;
+      if (parent.id === ticket.id) return refuse('cannot_merge_into_self');
+      if (!isOpen(parent.status)) return refuse('merge_target_closed', { parentTicketId: parent.id });
+      // One level only, so relaying an answer never walks a chain (and no cycle can form).
+      if (parent.parentId !== null) {
+        return refuse('merge_target_is_child', { parentTicketId: parent.id, rootTicketId: parent.parentId });
+      }
+      return allow(
+        'rejected',
+        { status: from, claimedById: ticket.claimedById, parentId: ticket.parentId },
+        { kind: 'merged', text: null, data: { parentTicketId: parent.id, communeCodes: [...ticket.communeCodes] } },
+        { parentId: parent.id, extensionPending: false },
+        closingEffects(ticket),
+      );
+    }
+
+    case 'escalate_central': {
+      const note = action.note?.trim() ?? '';
+      const effects: Effect[] = [];
+      if (awaitingDepartment(from) && ticket.departmentCode !== null) {
+        effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
+      }
+      effects.push({ kind: 'notify_communes' }, { kind: 'update_cards' }, { kind: 'stop_reminders' });
+      return allow(
+        'escalated_central',
+        { status: from, claimedById: ticket.claimedById },
+        { kind: 'escalated_central', text: note === '' ? null : note },
+        { flaggedCentral: true, extensionPending: false },
+        effects,
+      );
+    }
+
+    case 'note': {
+      const text = action.text.trim();
+      if (text === '') return refuse('text_required');
+      // A note touches only the audit trail, so it holds whatever happens to the ticket meanwhile.
+      return allow(from, {}, { kind: 'note', text }, {}, []);
+    }
+
+    case 'answer': {
+      const text = action.text.trim();
+      if (text === '') return refuse('text_required');
+      const supplementary = from === 'answered';
+      const effects: Effect[] = [{ kind: 'notify_communes' }, { kind: 'notify_support' }, { kind: 'update_cards' }];
+      if (!supplementary) effects.push({ kind: 'stop_reminders' });
+      return allow(
+        'answered',
+        { status: from, departmentCode: ticket.departmentCode },
+        { kind: supplementary ? 'answer_supplemented' : 'answered', text },
+        { extensionPending: false },
+        effects,
+      );
+    }
+
+    case 'return_to_support': {
+      const reason = action.reason.trim();
+      if (reason === '') return refuse('reason_required');
+      return allow(
+        'returned',
+        { status: from, departmentCode: ticket.departmentCode },
+        { kind: 'returned', text: reason, data: { departmentCode: ticket.departmentCode } },
+        { departmentCode: null, claimedById: null, extensionPending: false },
+        [{ kind: 'notify_support' }, { kind: 'update_cards' }, { kind: 'stop_reminders' }, { kind: 'start_unclaimed_timer' }],
+      );
+    }
+
+    case 'request_extension': {
+      const days = action.workingDays;
+      if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_WORKING_DAYS) {
+        return refuse('invalid_working_days', { max: MAX_EXTENSION_WORKING_DAYS });
+      }
+      const reason = action.reason.trim();
+      if (reason === '') return refuse('reason_required');
+      // Reminders keep running: only an approved extension moves the deadline.
+      return allow(
+        from,
+        { status: from, departmentCode: ticket.departmentCode, extensionPending: false },
+        { kind: 'extension_requested', text: reason, data: { workingDays: days } },
+        { extensionPending: true },
+        [{ kind: 'notify_support_lead' }, { kind: 'update_cards' }],
+      );
+    }
+
+    case 'snooze':
+      return allow(
+        from,
+        { status: from, departmentCode: ticket.departmentCode },
+        { kind: 'snoozed', text: null },
+        {},
+        [{ kind: 'postpone_reminder' }],
+      );
+
+    case 'decide_extension': {
+      const effects: Effect[] = [];
+      if (ticket.departmentCode !== null) {
+        effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
+      }
+      if (action.approve) effects.push({ kind: 'extend_deadline' });
+      effects.push({ kind: 'update_cards' });
+      return allow(
+        from,
+        { status: from, departmentCode: ticket.departmentCode, extensionPending: true },
+        { kind: action.approve ? 'extension_approved' : 'extension_denied', text: null },
+        { extensionPending: false },
+        effects,
+      );
+    }
+
+    case 'confirm': {
+      const effects: Effect[] = [{ kind: 'notify_support' }];
+      if (ticket.departmentCode !== null) {
+        effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
+      }
+      effects.push({ kind: 'notify_communes' }, { kind: 'update_cards' }, { kind: 'stop_reminders' });
+      return allow('resolved', { status: from }, { kind: 'confirmed', text: null }, {}, effects);
+    }
+
+    case 'reopen': {
+      const reason = action.reason.trim();
+      if (reason === '') return refuse('reason_required');
+      const effects: Effect[] = [];
+      if (ticket.departmentCode !== null) {
+        effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
+      }
+      effects.push({ kind: 'notify_support' }, { kind: 'update_cards' }, { kind: 'recompute_deadline' });
+      return allow('reopened', { status: from, departmentCode: ticket.departmentCode }, { kind: 'reopened', text: reason }, {}, effects);
+    }
+  }
+}
+
+/** The ticket as it reads after an allowed decision is persisted. */
+export function applyDecision(ticket: TicketView, decision: Allowed): TicketView {
+  return { ...ticket, ...decision.changes, status: decision.to };
+}
+
+/** Effects of closing a ticket without an answer (reject or merge). */
+function closingEffects(ticket: TicketView): Effect[] {
+  const effects: Effect[] = [];
+  if (awaitingDepartment(ticket.status) && ticket.departmentCode !== null) {
+    effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
+  }
+  effects.push({ kind: 'notify_communes' }, { kind: 'update_cards' }, { kind: 'stop_reminders' });
+  return effects;
+}
+
+/** Drops fields that already hold the new value, so `changes` lists only what really moves. */
+function onlyRealChanges(ticket: TicketView, changes: TicketChanges): TicketChanges {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (ticket[key as keyof TicketChanges] !== value) out[key] = value;
+  }
+  return out as TicketChanges;
+}

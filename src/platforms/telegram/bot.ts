@@ -1,0 +1,83 @@
+import { Bot, Composer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../../config.js';
+import { createTranslator, isLocale } from '../../i18n/index.js';
+import type { Logger } from '../../logger.js';
+import { resolveChat, resolvePerson } from '../../app/identity.js';
+import { handleMembership } from '../../app/features/membership.js';
+import { reply } from '../../app/scope.js';
+import { BotContext, unitOfWork } from './context.js';
+import { toInbound } from './inbound.js';
+import { helpFeature } from './features/help.js';
+import { linkFeature } from './features/link.js';
+import { reportFeature } from './features/report.js';
+
+export interface TelegramBotDeps {
+  config: Config;
+  logger: Logger;
+  token: string;
+  apiRoot: string;
+  /** Known bot identity (skips getMe); otherwise `bot.init()` must run before handling updates. */
+  botInfo?: UserFromGetMe;
+}
+
+/**
+ * The grammY bot. It never runs its own polling loop: ingress stores updates, and the updates
+ * worker calls `bot.handleUpdate` inside a unit of work (see workers/updates.worker.ts).
+ */
+export function createTelegramBot(deps: TelegramBotDeps): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.token, {
+    ContextConstructor: BotContext,
+    client: { apiRoot: deps.apiRoot, timeoutSeconds: 20 },
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+  });
+
+  bot.use(async (ctx, next) => {
+    const inbound = toInbound(ctx.update, ctx.me.username);
+    if (!inbound) {
+      deps.logger.debug({ updateId: ctx.update.update_id, keys: Object.keys(ctx.update) }, 'update kind ignored');
+      return;
+    }
+    const uow = unitOfWork.getStore();
+    if (!uow) throw new Error('Telegram updates must be handled inside a unit of work');
+    const chatRef = inbound.chat;
+    const sender = inbound.kind === 'membership' ? inbound.by : inbound.sender;
+    let chat = await resolveChat(uow.tx, chatRef);
+    if (!chat.active && inbound.kind !== 'membership') {
+      // A chat marked inactive after a 403 talks to us again: it is reachable.
+      chat = await uow.tx.chat.update({ where: { id: chat.id }, data: { active: true } });
+    }
+    const person = await resolvePerson(uow.tx, sender);
+    ctx.inbound = inbound;
+    ctx.scope = {
+      tx: uow.tx,
+      out: uow.out,
+      now: uow.now,
+      config: deps.config,
+      logger: deps.logger.child({ updateId: ctx.update.update_id, chat: chat.id }),
+      t: createTranslator(isLocale(chat.locale) ? chat.locale : 'vi'),
+      inbound,
+      chat,
+      person,
+      isAdmin: deps.config.ADMIN_TELEGRAM_IDS.includes(sender.externalUserId),
+    };
+    if (inbound.kind === 'membership') {
+      await handleMembership(ctx.scope, inbound.joined);
+      return;
+    }
+    await next();
+  });
+
+  const features = new Composer<BotContext>();
+  features.use(helpFeature, linkFeature, reportFeature);
+  bot.use(features);
+
+  // Anything left: an unknown command in a private chat deserves an answer; groups stay quiet.
+  bot.on('message', async (ctx) => {
+    if (ctx.chat.type === 'private' && ctx.inbound.kind === 'message' && ctx.inbound.command) {
+      await reply(ctx.scope, ctx.scope.t('command-unknown'));
+    }
+  });
+
+  return bot;
+}

@@ -1,0 +1,123 @@
+import type { Platform } from '../domain/types.js';
+
+/**
+ * The channel-neutral port. Telegram and Zalo adapters translate their updates into `Inbound`
+ * and deliver `OutboundRequest`s; the application never knows which platform a message used,
+ * so one ticket can involve a commune on Zalo and a department on Telegram.
+ */
+
+export interface ChatRef {
+  platform: Platform;
+  externalId: string;
+  kind: 'private' | 'group';
+  title: string | null;
+}
+
+export interface SenderRef {
+  platform: Platform;
+  externalUserId: string;
+  displayName: string;
+  username: string | null;
+}
+
+export interface AttachmentRef {
+  type: 'photo' | 'document';
+  fileId: string;
+  fileUniqueId?: string | null;
+  fileName?: string | null;
+  mimeType?: string | null;
+}
+
+export interface ParsedCommand {
+  /** Lower-case command word without slash or @botname. */
+  name: string;
+  /** Everything after the command word, trimmed. */
+  args: string;
+}
+
+export interface InboundMessage {
+  kind: 'message';
+  platform: Platform;
+  chat: ChatRef;
+  sender: SenderRef;
+  messageId: string;
+  text: string;
+  command: ParsedCommand | null;
+  attachments: AttachmentRef[];
+  replyToMessageId: string | null;
+}
+
+/** A button press. `data` is untrusted and must be parsed before use. */
+export interface InboundAction {
+  kind: 'action';
+  platform: Platform;
+  chat: ChatRef;
+  sender: SenderRef;
+  messageId: string;
+  actionId: string;
+  data: string;
+}
+
+/** The bot was added to or removed from a chat. */
+export interface InboundMembership {
+  kind: 'membership';
+  platform: Platform;
+  chat: ChatRef;
+  by: SenderRef;
+  joined: boolean;
+}
+
+export type Inbound = InboundMessage | InboundAction | InboundMembership;
+
+export interface OutboundButton {
+  text: string;
+  data: string;
+}
+
+/** What to show. `html` uses the small subset both platforms can render or strip: b, i, code, a. */
+export interface OutboundContent {
+  html: string;
+  buttons?: OutboundButton[][];
+  replyToMessageId?: string | null;
+  attachments?: AttachmentRef[];
+}
+
+export interface ChatAddress {
+  platform: Platform;
+  externalId: string;
+}
+
+export type OutboundRequest =
+  | { op: 'send'; chat: ChatAddress; content: OutboundContent }
+  | { op: 'edit'; chat: ChatAddress; messageId: string; content: OutboundContent }
+  | { op: 'answer_action'; platform: Platform; actionId: string; text: string | null; alert: boolean };
+
+export interface DeliveryResult {
+  /** The platform's id of the (first) message sent, when one was sent. */
+  messageId: string | null;
+}
+
+/** Why a delivery failed, mapped once per platform (style.md: errors are typed and mapped once). */
+export type ChannelFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  | { kind: 'forbidden'; description: string }
+  | { kind: 'migrated'; newChatId: string }
+  | { kind: 'not_modified' }
+  | { kind: 'bad_request'; description: string }
+  | { kind: 'transient'; description: string };
+
+export class ChannelError extends Error {
+  override name = 'ChannelError';
+  constructor(readonly failure: ChannelFailure) {
+    super(`${failure.kind}${'description' in failure ? `: ${failure.description}` : ''}`);
+  }
+}
+
+export interface Channel {
+  readonly platform: Platform;
+  /** Longest text one message may carry on this platform. */
+  readonly maxTextLength: number;
+  readonly supportsButtons: boolean;
+  readonly supportsEdits: boolean;
+  deliver(request: OutboundRequest): Promise<DeliveryResult>;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Every queue, job and scheduler name, in one place. */
+export const QUEUE = {
+  updates: 'updates',
+  outbox: 'outbox',
+  reminders: 'reminders',
+  digest: 'digest',
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export const JOB = {
+  processUpdate: 'process-update',
+  send: 'send',
+  sweep: 'sweep',
+} as const;
+
+export const SCHEDULER = {
+  sweep: 'sweep-every-30s',
+} as const;
+
+/** Jobs carry ids, never content: processors re-read the database, so running twice is harmless. */
+export const UpdateJob = z.object({ inboundId: z.string().regex(/^\d+$/) });
+export type UpdateJob = z.infer<typeof UpdateJob>;
+
+export const OutboxJob = z.object({ outboxId: z.string().regex(/^\d+$/) });
+export type OutboxJob = z.infer<typeof OutboxJob>;
+
+export const SweepJob = z.object({}).passthrough();
+
+export const updateJobId = (inboundId: bigint | string) => `in-${inboundId}`;
+export const outboxJobId = (outboxId: bigint | string) => `out-${outboxId}`;

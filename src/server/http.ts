@@ -1,0 +1,126 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { AcceptResult } from '../ingress/inbox.js';
+import type { Metrics } from './metrics.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Compares secrets in constant time (hashing first makes the lengths equal). */
+export function secretMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const TelegramUpdateEnvelope = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+
+export interface HttpDeps {
+  logger: Logger;
+  metrics: Metrics;
+  telegram?: { secret: string; accept: (updateId: string, payload: object) => Promise<AcceptResult> } | undefined;
+  ready: () => Promise<Record<string, boolean>>;
+  isShuttingDown: () => boolean;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * HTTP: webhooks, health and metrics. The webhook only validates, stores and enqueues, then
+ * answers: Telegram resends anything that did not get a 2xx, so a slow or failed store must
+ * answer 5xx fast rather than hang.
+ */
+export function createHttpServer(deps: HttpDeps): Server {
+  return createServer((req, res) => {
+    handle(deps, req, res).catch((err: Error) => {
+      deps.logger.error({ err: err.message, url: req.url }, 'http handler failed');
+      if (!res.headersSent) send(res, 500, { ok: false, error: 'internal error' });
+      else res.end();
+    });
+  });
+}
+
+async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'GET' && url.pathname === '/healthz') {
+    send(res, deps.isShuttingDown() ? 503 : 200, { status: deps.isShuttingDown() ? 'stopping' : 'ok' });
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/readyz') {
+    const checks = await deps.ready();
+    const ok = Object.values(checks).every(Boolean) && !deps.isShuttingDown();
+    send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/metrics') {
+    send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
+    return;
+  }
+  if (url.pathname === '/webhook/telegram') {
+    await telegramWebhook(deps, req, res);
+    return;
+  }
+  send(res, 404, { ok: false, error: 'not found' });
+}
+
+async function telegramWebhook(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const tg = deps.telegram;
+  if (!tg) return send(res, 404, { ok: false, error: 'telegram webhook is not enabled' });
+  if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method not allowed' });
+  const given = req.headers['x-telegram-bot-api-secret-token'];
+  if (!secretMatches(Array.isArray(given) ? given[0] : given, tg.secret)) {
+    deps.metrics.webhookRejected.inc({ reason: 'secret' });
+    req.resume();
+    return send(res, 401, { ok: false, error: 'unauthorized' });
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) {
+      deps.metrics.webhookRejected.inc({ reason: 'too_large' });
+      return send(res, 413, { ok: false, error: 'body too large' });
+    }
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    deps.metrics.webhookRejected.inc({ reason: 'malformed' });
+    return send(res, 400, { ok: false, error: 'malformed JSON' });
+  }
+  const parsed = TelegramUpdateEnvelope.safeParse(json);
+  if (!parsed.success) {
+    deps.metrics.webhookRejected.inc({ reason: 'invalid' });
+    return send(res, 400, { ok: false, error: 'not a Telegram update' });
+  }
+  try {
+    const result = await tg.accept(String(parsed.data.update_id), parsed.data);
+    deps.metrics.updatesReceived.inc({ platform: 'telegram', result });
+    send(res, 200, { ok: true, result });
+  } catch (err) {
+    // Not stored: answer 5xx so Telegram delivers it again later.
+    deps.logger.error({ err: (err as Error).message, updateId: parsed.data.update_id }, 'could not store update');
+    send(res, 503, { ok: false, error: 'temporarily unavailable' });
+  }
+}

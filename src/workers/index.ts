@@ -1,0 +1,74 @@
+import { Worker, type Job, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { QUEUE, SCHEDULER, JOB, type QueueName } from '../queues/names.js';
+import type { Queues } from '../queues/queues.js';
+import type { Metrics } from '../server/metrics.js';
+
+export interface WorkerSpec {
+  queue: QueueName;
+  processor: Processor;
+  concurrency: number;
+  limiter?: { max: number; duration: number };
+  onFailed?: (job: Job | undefined, err: Error) => Promise<void>;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(capMs?: number): Promise<void>;
+}
+
+/**
+ * The one place workers are registered: their error, stalled and failed handlers and metrics.
+ * Jobs that stall (a worker died mid-job) are redone once, then failed.
+ */
+export function startWorkers(deps: { connection: Redis; config: Config; logger: Logger; metrics: Metrics }, specs: WorkerSpec[]): RunningWorkers {
+  const workers = specs.map((spec) => {
+    const log = deps.logger.child({ queue: spec.queue });
+    const worker = new Worker(spec.queue, spec.processor, {
+      connection: deps.connection,
+      prefix: deps.config.QUEUE_PREFIX,
+      concurrency: spec.concurrency,
+      ...(spec.limiter ? { limiter: spec.limiter } : {}),
+      maxStalledCount: 1,
+      stalledInterval: 15_000,
+      lockDuration: 30_000,
+      autorun: true,
+    });
+    worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+    worker.on('stalled', (jobId) => {
+      deps.metrics.jobsStalled.inc({ queue: spec.queue });
+      log.warn({ jobId }, 'job stalled; it will be redone');
+    });
+    worker.on('completed', (job, result) => {
+      deps.metrics.jobsCompleted.inc({ queue: spec.queue });
+      log.debug({ jobId: job.id, result }, 'job completed');
+    });
+    worker.on('failed', (job, err) => {
+      deps.metrics.jobsFailed.inc({ queue: spec.queue });
+      log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      spec.onFailed?.(job, err).catch((e: Error) => log.error({ err: e.message }, 'failure handler failed'));
+    });
+    return worker;
+  });
+  return {
+    workers,
+    // worker.close() waits for running jobs with no limit of its own: cap it so shutdown ends.
+    async close(capMs = 10_000) {
+      const graceful = Promise.allSettled(workers.map((w) => w.close()));
+      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), capMs).unref());
+      if ((await Promise.race([graceful, timer])) === 'timeout') {
+        deps.logger.warn({ capMs }, 'workers did not finish in time; forcing close (their jobs will be redone after the stall check)');
+        await Promise.allSettled(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}
+
+/** Recurring jobs are job schedulers (the v5 repeat API is gone in BullMQ 6); upserting is idempotent. */
+export async function ensureSchedulers(queues: Queues): Promise<void> {
+  await queues.maintenance.upsertJobScheduler(SCHEDULER.sweep, { every: 30_000 }, { name: JOB.sweep, data: {} });
+}
+
+export { QUEUE };

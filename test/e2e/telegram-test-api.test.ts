@@ -1,0 +1,87 @@
+import { createServer } from 'node:net';
+import TelegramServer from 'telegram-test-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ID, eventually, startTestApp, TEST_TOKEN, type TestAppHandle } from '../support/test-app.js';
+
+// The Bot API server here is `telegram-test-api`, written by others: getUpdates answers at once,
+// it lacks setMyCommands, and its messages may come without entities.
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+type Stored = { message: { chat_id: number | string; text: string; reply_markup?: unknown } };
+
+describe('report flow through telegram-test-api', () => {
+  let server: InstanceType<typeof TelegramServer>;
+  let h: TestAppHandle;
+  const COMMUNE_CHAT = -1001;
+  const SUPPORT_CHAT = -1002;
+  const client = (userId: number, chatId: number, title: string, firstName: string) =>
+    server.getClient(TEST_TOKEN, { userId, chatId, type: 'group', chatTitle: title, firstName, userName: `u${userId}` });
+  const botTexts = (chatId: number) => (server.storage.botMessages as Stored[]).filter((m) => String(m.message.chat_id) === String(chatId)).map((m) => m.message.text);
+
+  beforeAll(async () => {
+    const port = await freePort();
+    server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 600 });
+    await server.start();
+    h = await startTestApp({ apiRoot: `http://127.0.0.1:${port}` });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await server?.stop();
+  });
+
+  it('links groups, files a report, posts the card, refuses a non-admin and survives a restart', async () => {
+    const admin = client(ADMIN_ID, COMMUNE_CHAT, 'UBND xã Tân Hưng', 'Quản trị');
+    const adminInSupport = client(ADMIN_ID, SUPPORT_CHAT, 'Tổ công tác tỉnh', 'Quản trị');
+    const official = client(501, COMMUNE_CHAT, 'UBND xã Tân Hưng', 'Nguyễn Văn An');
+    const stranger = client(777, SUPPORT_CHAT, 'Tổ công tác tỉnh', 'Người lạ');
+
+    await admin.sendCommand(admin.makeCommand('/lienket xa 11977'));
+    await adminInSupport.sendCommand(adminInSupport.makeCommand('/lienket tocongtac'));
+    await eventually(async () => botTexts(COMMUNE_CHAT).some((t) => t.includes('Xã Tân Hưng')), 'commune link confirmation');
+    await eventually(async () => botTexts(SUPPORT_CHAT).some((t) => t.includes('tổ công tác')), 'support link confirmation');
+
+    // A non-admin tries to relink the support group: refused politely, nothing changes.
+    await stranger.sendMessage(stranger.makeMessage('/lienket lanhdao'));
+    await eventually(async () => botTexts(SUPPORT_CHAT).some((t) => t.includes('chỉ quản trị viên')), 'refusal');
+    const support = await h.app.db.prisma.chat.findFirstOrThrow({ where: { externalId: String(SUPPORT_CHAT) } });
+    expect(support.role).toBe('support');
+
+    await official.sendCommand(official.makeCommand('/baocao Máy tính ở Trung tâm phục vụ hành chính công bị hỏng, người dân phải chờ <lâu> & bức xúc'));
+    const receipt = await eventually(async () => botTexts(COMMUNE_CHAT).find((t) => t.includes('HY-0001')), 'ticket code reply');
+    expect(receipt).toContain('mã phiếu <b>HY-0001</b>');
+    const card = await eventually(async () => botTexts(SUPPORT_CHAT).find((t) => t.includes('HY-0001')), 'support card');
+    expect(card).toContain('Xã Tân Hưng');
+    expect(card).toContain('Mới tiếp nhận');
+    // User text is shown literally, never as markup.
+    expect(card).toContain('&lt;lâu&gt; &amp; bức xúc');
+
+    // Restart right after the next report is stored: the new process finishes it, exactly once.
+    const stored = await h.app.db.prisma.inboundUpdate.count();
+    await official.sendMessage(official.makeMessage('/baocao Rác thải sinh hoạt tồn đọng nhiều ngày chưa có đơn vị thu gom'));
+    await eventually(() => h.app.db.prisma.inboundUpdate.count().then((n) => n === stored + 1), 'second report stored');
+    await h.restart();
+    await eventually(async () => botTexts(COMMUNE_CHAT).find((t) => t.includes('HY-0002')), 'second ticket after restart');
+    await eventually(async () => botTexts(SUPPORT_CHAT).find((t) => t.includes('HY-0002')), 'second card after restart');
+    const tickets = await h.app.db.prisma.ticket.findMany({ orderBy: { id: 'asc' }, include: { events: true } });
+    expect(tickets.map((t) => t.code)).toEqual(['HY-0001', 'HY-0002']);
+    expect(tickets[1]!.communeCode).toBe('11977');
+    expect(tickets[1]!.events.map((e) => e.kind)).toEqual(['created']);
+  });
+
+  it('creates nothing for reports from a chat no admin linked', async () => {
+    const unlinked = client(502, -1003, 'Nhóm lạ', 'Ai đó');
+    const before = await h.app.db.prisma.ticket.count();
+    await unlinked.sendCommand(unlinked.makeCommand('/baocao thử'));
+    await eventually(async () => botTexts(-1003).some((t) => t.includes('chưa được liên kết')), 'unlinked notice');
+    expect(await h.app.db.prisma.ticket.count()).toBe(before);
+  });
+});

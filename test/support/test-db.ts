@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { databaseUrl, withAdminClient } from './pg.js';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database cloned from the run's migrated, seeded template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = process.env.THAOGO_TEST_TEMPLATE;
+  const run = process.env.THAOGO_TEST_RUN;
+  if (!template || !run) throw new Error('test template database missing: run the tests through vitest (global setup)');
+  const name = `thaogo_t_${run}_${randomBytes(4).toString('hex')}`;
+  // Cloning requires no other session on the template; retry briefly if one is still closing.
+  for (let i = 0; ; i++) {
+    try {
+      await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+      break;
+    } catch (err) {
+      if (i >= 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () =>
+      withAdminClient(async (c) => {
+        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+        await c.query(`DROP DATABASE IF EXISTS ${name}`);
+      }),
+  };
+}
