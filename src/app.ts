@@ -4,6 +4,7 @@ import type { Bot } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
+import { loadSettings, type Settings } from './settings.js';
 import { openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
 import { seedReferenceData } from './db/seed.js';
@@ -34,10 +35,13 @@ export interface AppOptions {
   clock?: () => Date;
   /** Known bot identity, skipping getMe at boot. */
   botInfo?: UserFromGetMe;
+  /** Operating settings; loaded from SETTINGS_FILE when not given. */
+  settings?: Settings;
 }
 
 export interface App {
   config: Config;
+  settings: Settings;
   db: Database;
   queues: Queues;
   metrics: Metrics;
@@ -76,13 +80,15 @@ async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>, atte
  */
 export async function startApp(opts: AppOptions): Promise<App> {
   const { config, logger } = opts;
+  // Invalid settings stop boot with one line naming the key (SettingsError).
+  const settings = opts.settings ?? loadSettings(config.SETTINGS_FILE, process.env.APP_TIMEZONE ? config.APP_TIMEZONE : undefined);
   const runIngress = config.ROLE !== 'worker';
   const runWorkers = config.ROLE !== 'ingress';
 
   const db = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   if (db.kind === 'embedded') logger.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL not set: using embedded PostgreSQL (PGlite)');
   if (opts.prepareDatabase !== false) {
-    const applied = await applyMigrations(db.adapter);
+    const applied = await db.withMigrationAdapter((a) => applyMigrations(a));
     if (applied.length) logger.info({ applied }, 'migrations applied');
     await seedReferenceData(db.prisma);
   }
@@ -164,6 +170,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
 
   return {
     config,
+    settings,
     db,
     queues,
     metrics,

@@ -1,6 +1,7 @@
 import { startApp } from './app.js';
 import { config, ConfigError } from './config.js';
 import { logger } from './logger.js';
+import { SettingsError } from './settings.js';
 
 /** Reads ROLE, starts the app, and shuts down in order on SIGTERM/SIGINT within a cap. */
 async function main(): Promise<void> {
@@ -14,7 +15,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await startApp({ config: cfg, logger });
+  let app;
+  try {
+    app = await startApp({ config: cfg, logger });
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

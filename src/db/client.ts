@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -13,7 +14,12 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 export interface Database {
   prisma: PrismaClient;
   kind: 'postgres' | 'embedded';
-  adapter: SqlMigrationAwareDriverAdapterFactory;
+  /**
+   * Runs `fn` with an adapter for the schema engine. On PostgreSQL it gets its own pool, closed
+   * afterwards: the engine's advisory lock lives as long as its session, and a pooled session
+   * would keep other replicas' migrations waiting.
+   */
+  withMigrationAdapter<T>(fn: (adapter: SqlMigrationAwareDriverAdapterFactory) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,20 @@ export function openDatabase(opts: DatabaseOptions): Database {
       keepAlive: true,
     });
     const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000, timeout: 20_000 } });
-    return { prisma, kind: 'postgres', adapter, close: () => prisma.$disconnect() };
+    const url = opts.databaseUrl;
+    return {
+      prisma,
+      kind: 'postgres',
+      async withMigrationAdapter(fn) {
+        const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
+        try {
+          return await fn(new PrismaPg(pool));
+        } finally {
+          await pool.end();
+        }
+      },
+      close: () => prisma.$disconnect(),
+    };
   }
   const dir = path.resolve(opts.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
@@ -51,7 +70,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
   return {
     prisma,
     kind: 'embedded',
-    adapter,
+    withMigrationAdapter: (fn) => fn(adapter),
     close: async () => {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();

@@ -1,20 +1,10 @@
-import { createServer } from 'node:net';
 import TelegramServer from 'telegram-test-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.js';
 import { ADMIN_ID, eventually, startTestApp, TEST_TOKEN, type TestAppHandle } from '../support/test-app.js';
 
 // The Bot API server here is `telegram-test-api`, written by others: getUpdates answers at once,
 // it lacks setMyCommands, and its messages may come without entities.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Stored = { message: { chat_id: number | string; text: string; reply_markup?: unknown } };
 

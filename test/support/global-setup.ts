@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
@@ -12,8 +13,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   const run = `${process.pid}_${Date.now().toString(36)}`;
   const template = `thaogo_tpl_${run}`;
   await withAdminClient((c) => c.query(`CREATE DATABASE ${template}`));
-  const adapter = new PrismaPg({ connectionString: databaseUrl(template) });
-  await applyMigrations(adapter);
+  const pool = new pg.Pool({ connectionString: databaseUrl(template) });
+  await applyMigrations(new PrismaPg(pool));
+  // Ending the pool ends the engine's session and releases its advisory lock.
+  await pool.end();
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(template) }) });
   await seedReferenceData(prisma);
   await prisma.$disconnect();
