@@ -102,7 +102,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   let bot: Bot<BotContext> | null = null;
   const channels: Partial<Record<Platform, Channel>> = {};
   if (config.BOT_TOKEN) {
-    bot = createTelegramBot({ config, logger, token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
+    bot = createTelegramBot({ config, settings, logger, token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
     if (!opts.botInfo) await retry('getMe', logger, () => bot!.init());
     channels.telegram = TelegramChannel.create(config.BOT_TOKEN, config.TELEGRAM_API_ROOT);
     logger.info({ bot: bot.botInfo.username, apiRoot: config.TELEGRAM_API_ROOT, mode: config.BOT_MODE }, 'Telegram adapter on');

@@ -8,7 +8,9 @@ export type OutboxPayload =
   | { op: 'send'; content: OutboundContent }
   /** A ticket card rendered from the database at send time, edited in place once it exists. */
   | { op: 'card'; view: CardView }
-  | { op: 'answer_action'; actionId: string; text: string | null; alert: boolean };
+  | { op: 'answer_action'; actionId: string; text: string | null; alert: boolean }
+  /** A generated file stored in the row's fileData. */
+  | { op: 'send_file'; kind: 'photo' | 'document'; captionHtml: string };
 
 export type CardView = 'support' | 'department' | 'commune';
 
@@ -43,6 +45,28 @@ export class OutboxWriter {
       };
       await this.insert(chat, { op: 'send', content: part }, meta.purpose ?? 'reply', meta.ticketId ?? null);
     }
+  }
+
+  /**
+   * Uploads a generated file (an export, a chart) with a short HTML caption. The bytes live in the
+   * outbox row, so the send survives restarts like any other message.
+   */
+  async sendFile(chat: ChatAddress, file: { kind: 'photo' | 'document'; fileName: string; mimeType: string; data: Uint8Array; captionHtml: string }, meta: OutboxMeta = {}): Promise<void> {
+    const row = await this.tx.outboundMessage.create({
+      data: {
+        platform: chat.platform,
+        chatExternalId: chat.externalId,
+        method: 'send_file',
+        payload: { op: 'send_file', kind: file.kind, captionHtml: file.captionHtml } satisfies OutboxPayload,
+        purpose: meta.purpose ?? 'file',
+        ticketId: meta.ticketId ?? null,
+        fileData: Buffer.from(file.data),
+        fileName: file.fileName,
+        fileMime: file.mimeType,
+      },
+      select: { id: true },
+    });
+    this.created.push(row.id);
   }
 
   /** Shows (or refreshes) a ticket's card in a chat. */

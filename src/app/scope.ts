@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Settings } from '../settings.js';
 import type { Tx } from '../db/client.js';
 import type { Chat, Person } from '../generated/prisma/client.js';
 import type { Translate } from '../i18n/index.js';
@@ -12,6 +13,7 @@ export interface Scope {
   out: OutboxWriter;
   now: Date;
   config: Config;
+  settings: Settings;
   logger: Logger;
   t: Translate;
   inbound: Inbound;

@@ -80,6 +80,15 @@ export interface OutboundContent {
   buttons?: OutboundButton[][];
   replyToMessageId?: string | null;
   attachments?: AttachmentRef[];
+  /** A file made by the bot (an export, a chart), uploaded with the message; `html` is its caption. */
+  upload?: OutboundUpload;
+}
+
+export interface OutboundUpload {
+  kind: 'photo' | 'document';
+  fileName: string;
+  mimeType: string;
+  data: Uint8Array;
 }
 
 export interface ChatAddress {

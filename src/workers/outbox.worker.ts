@@ -46,6 +46,13 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         return { op: 'send', chat, content: payload.content };
       case 'answer_action':
         return { op: 'answer_action', platform: chat.platform, actionId: payload.actionId, text: payload.text, alert: payload.alert };
+      case 'send_file':
+        if (!row.fileData) throw new PermanentFailure('file message without data');
+        return {
+          op: 'send',
+          chat,
+          content: { html: payload.captionHtml, upload: { kind: payload.kind, fileName: row.fileName ?? 'file', mimeType: row.fileMime ?? 'application/octet-stream', data: row.fileData } },
+        };
       case 'card': {
         if (row.ticketId === null) throw new PermanentFailure('card without ticket');
         const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: row.ticketId }, include: ticketView });

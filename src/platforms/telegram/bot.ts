@@ -1,6 +1,7 @@
 import { Bot, Composer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../../config.js';
+import type { Settings } from '../../settings.js';
 import { createTranslator, isLocale } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { resolveChat, resolvePerson } from '../../app/identity.js';
@@ -14,6 +15,7 @@ import { reportFeature } from './features/report.js';
 
 export interface TelegramBotDeps {
   config: Config;
+  settings: Settings;
   logger: Logger;
   token: string;
   apiRoot: string;
@@ -54,6 +56,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<BotContext> {
       out: uow.out,
       now: uow.now,
       config: deps.config,
+      settings: deps.settings,
       logger: deps.logger.child({ updateId: ctx.update.update_id, chat: chat.id }),
       t: createTranslator(isLocale(chat.locale) ? chat.locale : 'vi'),
       inbound,

@@ -1,4 +1,4 @@
-import { Api, InlineKeyboard } from 'grammy';
+import { Api, InlineKeyboard, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { ChannelError, type Channel, type DeliveryResult, type OutboundContent, type OutboundRequest } from '../types.js';
 import { classifyTelegramError } from './errors.js';
@@ -50,6 +50,14 @@ export class TelegramChannel implements Channel {
         const chatId = request.chat.externalId;
         const markup = keyboard(content);
         const replyParameters = content.replyToMessageId ? { reply_parameters: { message_id: Number(content.replyToMessageId), allow_sending_without_reply: true } } : {};
+        if (content.upload) {
+          const u = content.upload;
+          const input = new InputFile(Buffer.from(u.data), u.fileName);
+          const caption = [...content.html].length <= CAPTION_LIMIT ? { caption: content.html, parse_mode: 'HTML' as const } : {};
+          const msg = u.kind === 'photo' ? await this.api.sendPhoto(chatId, input, { ...caption, ...replyParameters }) : await this.api.sendDocument(chatId, input, { ...caption, ...replyParameters });
+          if (!('caption' in caption)) await this.api.sendMessage(chatId, content.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+          return { messageId: String(msg.message_id) };
+        }
         let first: string | null = null;
         const files = content.attachments ?? [];
         // One file with a short text travels as its caption; otherwise files first, then the text.
