@@ -1,5 +1,8 @@
 import type { Translate } from '../i18n/index.js';
-import type { OutboundContent } from '../platforms/types.js';
+import type { OutboundButton, OutboundContent } from '../platforms/types.js';
+import type { Settings } from '../settings.js';
+import { calendarFrom } from '../settings.js';
+import { dueState } from '../domain/reminder-policy.js';
 import type { CardView } from './outbox-writer.js';
 import { escapeHtml, formatDateTime } from './format.js';
 import type { TicketView } from './tickets.js';
@@ -7,7 +10,29 @@ import type { TicketView } from './tickets.js';
 const PREVIEW_LIMIT = 1500;
 
 /** The ticket card: what each kind of group sees about a ticket, rendered fresh at send time. */
-export function renderCard(ticket: TicketView, view: CardView, t: Translate, timeZone: string): OutboundContent {
+/** Buttons a card offers in each kind of group, for the ticket's current state. */
+export function cardButtons(ticket: TicketView, view: CardView, t: Translate): OutboundButton[][] {
+  const id = ticket.id;
+  const b = (key: string, action: string) => ({ text: t(key), data: `t:${action}:${id}` });
+  const open = !['resolved', 'rejected'].includes(ticket.status) && ticket.parentId === null;
+  if (view === 'support' && open) {
+    const rows: OutboundButton[][] = [];
+    if (ticket.status === 'new' || ticket.status === 'returned') rows.push([b('btn-claim', 'claim'), b('btn-assign', 'assign')]);
+    else rows.push([b('btn-assign', 'assign')]);
+    rows.push([b('btn-priority', 'prio'), ticket.flaggedCentral ? b('btn-central-off', 'central_off') : b('btn-central', 'central')]);
+    rows.push([b('btn-reject', 'reject'), b('btn-merge', 'merge')]);
+    return rows;
+  }
+  if (view === 'department' && (ticket.status === 'assigned' || ticket.status === 'reopened')) {
+    return [
+      [b('btn-answer', 'answer'), b('btn-return', 'return')],
+      [b('btn-extension', 'ext'), b('btn-snooze', 'snooze')],
+    ];
+  }
+  return [];
+}
+
+export function renderCard(ticket: TicketView, view: CardView, t: Translate, timeZone: string, settings?: Settings, now: Date = new Date()): OutboundContent {
   const lines: string[] = [t('card-title', { code: ticket.code, commune: escapeHtml(ticket.commune.name) })];
   lines.push(t('card-status', { status: t(`status-${ticket.status}`) }));
   if (view !== 'commune' && ticket.reporter) lines.push(t('card-reporter', { name: escapeHtml(ticket.reporter.displayName) }));
@@ -19,9 +44,19 @@ export function renderCard(ticket: TicketView, view: CardView, t: Translate, tim
   lines.push(t('card-priority', { priority: t(`priority-${ticket.priority}`) }));
   if (ticket.department) lines.push(t('card-department', { department: escapeHtml(ticket.department.name) }));
   if (view === 'support' && ticket.claimedBy) lines.push(t('card-claimant', { name: escapeHtml(ticket.claimedBy.displayName) }));
-  if (ticket.dueAt) lines.push(t('card-deadline', { deadline: formatDateTime(ticket.dueAt, timeZone) }));
+  if (ticket.dueAt) {
+    let deadline = formatDateTime(ticket.dueAt, timeZone);
+    if (settings && ['assigned', 'reopened'].includes(ticket.status)) {
+      const state = dueState(ticket.dueAt, now, settings, calendarFrom(settings));
+      if (state === 'due_soon') deadline += ` — ${t('due-soon')}`;
+      if (state === 'overdue') deadline += ` — <b>${t('due-overdue')}</b>`;
+    }
+    lines.push(t('card-deadline', { deadline }));
+  }
+  if (ticket.parent) lines.push(t('status-parent', { parent: ticket.parent.code }));
   if (ticket._count.attachments) lines.push(t('card-attachments', { count: ticket._count.attachments }));
   const text = ticket.text.length > PREVIEW_LIMIT ? `${ticket.text.slice(0, PREVIEW_LIMIT)}…` : ticket.text;
   lines.push('', escapeHtml(text));
-  return { html: lines.join('\n') };
+  const buttons = cardButtons(ticket, view, t);
+  return { html: lines.join('\n'), ...(buttons.length ? { buttons } : {}) };
 }

@@ -45,6 +45,8 @@ export interface InboundMessage {
   command: ParsedCommand | null;
   attachments: AttachmentRef[];
   replyToMessageId: string | null;
+  /** The author of the message replied to, when it was a person (not the bot). */
+  replyTo: SenderRef | null;
 }
 
 /** A button press. `data` is untrusted and must be parsed before use. */
@@ -80,6 +82,8 @@ export interface OutboundContent {
   buttons?: OutboundButton[][];
   replyToMessageId?: string | null;
   attachments?: AttachmentRef[];
+  /** Ask the reader to reply to this message (Telegram's force_reply); the reply carries the text. */
+  forceReply?: boolean;
   /** A file made by the bot (an export, a chart), uploaded with the message; `html` is its caption. */
   upload?: OutboundUpload;
 }
@@ -113,7 +117,8 @@ export type ChannelFailure =
   | { kind: 'migrated'; newChatId: string }
   | { kind: 'not_modified' }
   | { kind: 'bad_request'; description: string }
-  | { kind: 'transient'; description: string };
+  /** `unconfirmed`: the request may have reached the platform (a timeout, a connection cut mid-call). */
+  | { kind: 'transient'; description: string; unconfirmed?: boolean };
 
 export class ChannelError extends Error {
   override name = 'ChannelError';

@@ -8,7 +8,7 @@ import {
   type Scoring,
 } from './naive-bayes.js';
 import { compilePhrases, scorePhrases, type PhraseHit, type PhraseKnowledge, type PhraseMatcher } from './phrases.js';
-import { bigrams, syllables } from './text.js';
+import { clauses, featuresOf } from './text.js';
 
 /** The classifier's suggestion for one report; the support team confirms or changes it. */
 export interface Classification {
@@ -72,11 +72,10 @@ export function createClassifier(model: ClassifierModel, options: ClassifierOpti
   const logits = new Float64Array(k);
 
   function run(text: string, hits?: PhraseHit[]): { sylls: string[]; evidence: boolean } {
-    const sylls = syllables(text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text);
-    const features = sylls.concat(bigrams(sylls));
-    const known = scoreNaiveBayes(tables, features, scoring.lengthExponent, nbScores);
+    const parts = clauses(text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text);
+    const known = scoreNaiveBayes(tables, featuresOf(parts), scoring.lengthExponent, nbScores);
     phraseScores.fill(0);
-    const phraseTotal = scorePhrases(matcher, sylls, phraseScores, hits);
+    const phraseTotal = scorePhrases(matcher, parts, phraseScores, hits);
     let max = -Infinity;
     for (let c = 0; c < k; c++) {
       const logit =
@@ -93,7 +92,7 @@ export function createClassifier(model: ClassifierModel, options: ClassifierOpti
       sum += e;
     }
     for (let c = 0; c < k; c++) logits[c] = (logits[c] as number) / sum;
-    return { sylls, evidence: known > 0 || phraseTotal > 0 };
+    return { sylls: parts.flat(), evidence: known > 0 || phraseTotal > 0 };
   }
 
   function decide(evidence: boolean): Classification {

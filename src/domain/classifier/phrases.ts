@@ -78,60 +78,61 @@ export function compilePhrases(
   return { byFirst };
 }
 
-function findMatches(matcher: PhraseMatcher, sylls: readonly string[]): Match[] {
+function findMatches(matcher: PhraseMatcher, parts: readonly (readonly string[])[]): Match[] {
   const matches: Match[] = [];
-  for (let i = 0; i < sylls.length; i++) {
-    const candidates = matcher.byFirst.get(sylls[i] as string);
-    if (candidates === undefined) continue;
-    for (const entry of candidates) {
-      const len = entry.syllables.length;
-      if (i + len > sylls.length) continue;
-      let ok = true;
-      for (let k = 1; k < len; k++) {
-        if (entry.syllables[k] !== sylls[i + k]) {
-          ok = false;
-          break;
+  let offset = 0;
+  for (const clause of parts) {
+    for (let i = 0; i < clause.length; i++) {
+      const candidates = matcher.byFirst.get(clause[i] as string);
+      if (candidates === undefined) continue;
+      for (const entry of candidates) {
+        const len = entry.syllables.length;
+        if (i + len > clause.length) continue;
+        let ok = true;
+        for (let k = 1; k < len; k++) {
+          if (entry.syllables[k] !== clause[i + k]) {
+            ok = false;
+            break;
+          }
         }
-      }
-      if (ok) {
-        matches.push({ start: i, end: i + len, entry });
+        if (ok) matches.push({ start: offset + i, end: offset + i + len, entry });
       }
     }
+    offset += clause.length;
   }
   return matches;
 }
 
-function coveredByOther(matches: readonly Match[], m: Match, category: number): boolean {
+function insideLonger(matches: readonly Match[], m: Match): boolean {
   const len = m.end - m.start;
   for (const other of matches) {
-    if (other.end - other.start <= len || other.start > m.start || other.end < m.end) continue;
-    if (!other.entry.categories.includes(category)) return true;
+    if (other.end - other.start > len && other.start <= m.start && other.end >= m.end) return true;
   }
   return false;
 }
 
 /**
- * Adds each matched phrase's weight to its categories' scores (each phrase counts once per text) and
- * returns the hits when asked. A phrase inside a longer phrase of a different category (or a neutral
- * one) does not count: the longer phrase is the more specific reading.
+ * Adds each matched phrase's weight to its categories' scores and returns the total added; fills
+ * `hits` when given. Only the longest reading counts: a phrase inside a longer matched phrase (of
+ * any category, or neutral) is ignored, so "luật đất đai" is policy, not land, and one mention of
+ * "trung tâm phục vụ hành chính công" counts once. Each phrase counts once per text.
  */
 export function scorePhrases(
   matcher: PhraseMatcher,
-  sylls: readonly string[],
+  parts: readonly (readonly string[])[],
   scores: Float64Array,
   hits?: PhraseHit[],
 ): number {
-  const matches = findMatches(matcher, sylls);
+  const matches = findMatches(matcher, parts);
   if (matches.length === 0) return 0;
-  const counted = new Set<string>();
+  const counted = new Set<PhraseEntry>();
   let total = 0;
   for (const m of matches) {
+    if (counted.has(m.entry) || insideLonger(matches, m)) continue;
+    counted.add(m.entry);
     const { categories, weights } = m.entry;
     for (let j = 0; j < categories.length; j++) {
       const category = categories[j] as number;
-      const key = `${m.entry.text}|${category}`;
-      if (counted.has(key) || coveredByOther(matches, m, category)) continue;
-      counted.add(key);
       const weight = weights[j] as number;
       scores[category] = (scores[category] ?? 0) + weight;
       total += weight;

@@ -8,7 +8,7 @@ import {
   type TrainingDocument,
 } from './naive-bayes.js';
 import { compilePhrases, scorePhrases, type PhraseKnowledge } from './phrases.js';
-import { bigrams, syllables } from './text.js';
+import { clauses, featuresOf } from './text.js';
 
 /**
  * Training: count the naive-Bayes features of the training split, then choose the smoothing and the
@@ -36,10 +36,10 @@ export const DEFAULT_GRID: TuningGrid = {
   khacBias: [0, 1, 2, 3, 4],
 };
 
+/** Accuracies are out of fold, over full reports and their first halves together. */
 export interface TrainingResult {
   model: NaiveBayesModel;
   crossValidation: { folds: number; accuracy: number; logLoss: number };
-  /** accuracies are over full reports and their first halves together */
   /** cross-validated accuracy of naive Bayes alone and of phrases alone, for comparison */
   baselines: { naiveBayesOnly: number; phrasesOnly: number };
 }
@@ -53,6 +53,20 @@ interface Candidate {
 
 const FALLBACK = 'khac';
 const MIN_SYLLABLES_TO_SHORTEN = 8;
+
+/** The clauses holding the first half of a report's syllables (short reports are kept whole). */
+function firstHalf(parts: string[][]): string[][] {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  if (total < MIN_SYLLABLES_TO_SHORTEN) return parts;
+  let budget = Math.ceil(total / 2);
+  const out: string[][] = [];
+  for (const part of parts) {
+    if (budget <= 0) break;
+    out.push(part.slice(0, budget));
+    budget -= part.length;
+  }
+  return out;
+}
 
 /** Trains the naive-Bayes model and tunes the scoring weights by cross-validation. */
 export function trainClassifierModel(
@@ -69,24 +83,24 @@ export function trainClassifierModel(
   const matcher = compilePhrases(phrases, index);
 
   const docs = examples.map((e) => {
-    const sylls = syllables(e.text);
+    const parts = clauses(e.text);
     const phraseScores = new Float64Array(k);
-    scorePhrases(matcher, sylls, phraseScores);
+    scorePhrases(matcher, parts, phraseScores);
     const label = index.get(e.category);
     if (label === undefined) throw new Error(`Nhóm không có trong danh mục: ${e.category}`);
-    return { features: sylls.concat(bigrams(sylls)), category: e.category, label, phraseScores };
+    return { features: featuresOf(parts), category: e.category, label, phraseScores };
   });
   const heads = docs.map((doc, i) => {
-    const sylls = syllables(examples[i]!.text);
-    const head = sylls.length >= MIN_SYLLABLES_TO_SHORTEN ? sylls.slice(0, Math.ceil(sylls.length / 2)) : sylls;
+    const head = firstHalf(clauses(examples[i]!.text));
     const phraseScores = new Float64Array(k);
     scorePhrases(matcher, head, phraseScores);
-    return { features: head.concat(bigrams(head)), label: doc.label, phraseScores };
+    return { features: featuresOf(head), label: doc.label, phraseScores };
   });
+  // Round-robin folds: the corpus files are grouped by category, so every fold gets every category.
+  // A report's first half sits in the same fold as the report.
+  const foldOf = (i: number) => i % folds;
   const variants = [...docs, ...heads];
   const foldOfVariant = (v: number) => foldOf(v % docs.length);
-  // Round-robin folds: the corpus files are grouped by category, so every fold gets every category.
-  const foldOf = (i: number) => i % folds;
 
   // nbByConfig[alpha][exponent][variant] = out-of-fold naive-Bayes scores.
   const placeholder: Scoring = { nbWeight: 1, phraseWeight: 1, lengthExponent: 1, khacBias: 0 };

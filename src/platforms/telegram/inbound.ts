@@ -66,6 +66,7 @@ export function toInbound(update: Update, botUsername: string): Inbound | null {
       command: parseCommand(message, botUsername),
       attachments: attachmentsOf(message),
       replyToMessageId: message.reply_to_message ? String(message.reply_to_message.message_id) : null,
+      replyTo: message.reply_to_message?.from && !message.reply_to_message.from.is_bot ? senderRef(message.reply_to_message.from) : null,
     };
   }
   const cb = update.callback_query;

@@ -1,0 +1,306 @@
+import { z } from 'zod';
+import { PRIORITIES, type Priority } from '../../domain/types.js';
+import { eventLabelKey, isOpen, type EventKind, type TicketAction } from '../../domain/ticket-workflow.js';
+import { dueState } from '../../domain/reminder-policy.js';
+import { calendarFrom } from '../../settings.js';
+import type { Ticket } from '../../generated/prisma/client.js';
+import { escapeHtml, foldVietnamese, formatDateTime, formatTicketCode, parseTicketCode } from '../format.js';
+import { unitOf } from '../identity.js';
+import { addressOf, reply, type Scope } from '../scope.js';
+import { findTicketByCode, performAction, say, type Origin } from '../workflow.js';
+
+const COMMAND: Origin = { via: 'command' };
+
+/** Splits "<code> <rest>" from a command's arguments. */
+function codeAndRest(args: string): [string, string] {
+  const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(args);
+  return m ? [m[1]!, m[2]!.trim()] : ['', ''];
+}
+
+async function withTicket(scope: Scope, args: string, run: (ticket: Ticket, rest: string) => Promise<unknown>): Promise<void> {
+  const [code, rest] = codeAndRest(args);
+  const ticket = await findTicketByCode(scope, code);
+  if (ticket) await run(ticket, rest);
+}
+
+const attachmentsOf = (scope: Scope) => (scope.inbound.kind === 'message' ? scope.inbound.attachments : []);
+
+export const claimCommand = (scope: Scope, args: string) => withTicket(scope, args, (t) => performAction(scope, t.id, { kind: 'claim' }, COMMAND));
+
+export const assignCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, async (t, rest) => {
+    const dept = rest.split(/\s+/)[0]?.toUpperCase() ?? '';
+    if (!dept) return showDepartmentPicker(scope, t);
+    const exists = await scope.tx.department.findUnique({ where: { code: dept } });
+    if (!exists?.active) {
+      const codes = (await scope.tx.department.findMany({ where: { active: true }, orderBy: { code: 'asc' } })).map((d) => d.code).join(', ');
+      return reply(scope, scope.t('link-department-not-found', { query: escapeHtml(dept), codes }));
+    }
+    return performAction(scope, t.id, { kind: 'assign', departmentCode: dept }, COMMAND);
+  });
+
+export const answerCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'answer', text: rest }, COMMAND, { attachments: attachmentsOf(scope) }));
+
+export const returnCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'return_to_support', reason: rest }, COMMAND));
+
+/** /giahan <code> <working days> <reason> */
+export const extensionCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, (t, rest) => {
+    const m = /^(\d{1,3})\s*(?:ngày)?\s*([\s\S]*)$/i.exec(rest);
+    const days = m ? Number(m[1]) : 0;
+    return performAction(scope, t.id, { kind: 'request_extension', workingDays: days, reason: m?.[2] ?? rest }, COMMAND);
+  });
+
+export const confirmCommand = (scope: Scope, args: string) => withTicket(scope, args, (t) => performAction(scope, t.id, { kind: 'confirm' }, COMMAND));
+export const reopenCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'reopen', reason: rest }, COMMAND));
+export const noteCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'note', text: rest }, COMMAND));
+export const rejectCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'reject', reason: rest }, COMMAND));
+export const centralCommand = (scope: Scope, args: string) => withTicket(scope, args, (t) => performAction(scope, t.id, { kind: 'flag_central', flagged: !t.flaggedCentral }, COMMAND));
+
+/** /mucdo <code> khan|thuong|phuc_tap (diacritics and spaces forgiven: "phức tạp"). */
+export const priorityCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, (t, rest) => {
+    const p = foldVietnamese(rest).replace(/\s+/g, '_');
+    if (!(PRIORITIES as readonly string[]).includes(p)) return showPriorityPicker(scope, t);
+    return performAction(scope, t.id, { kind: 'set_priority', priority: p as Priority }, COMMAND);
+  });
+
+/** /gop <code> <parent code>: the first ticket becomes a duplicate of the second. */
+export const mergeCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, async (t, rest) => {
+    const parent = await findTicketByCode(scope, rest.split(/\s+/)[0] ?? '');
+    if (!parent) return;
+    return performAction(scope, t.id, { kind: 'merge', parent: { id: parent.id, status: parent.status, parentId: parent.parentId } }, COMMAND);
+  });
+
+/** Who may see a ticket: its commune, its department, the support team, leaders and admins. */
+function canSee(scope: Scope, t: Ticket): boolean {
+  if (scope.isAdmin) return true;
+  const unit = unitOf(scope.chat, scope.person);
+  if (unit.role === 'support' || unit.role === 'leaders') return true;
+  if (unit.role === 'commune') return t.communeCode === unit.communeCode;
+  if (unit.role === 'department') return t.departmentCode === unit.departmentCode;
+  return false;
+}
+
+/** /phieu <code>: status in Vietnamese, department, deadline, timeline. Notes stay inside the support team. */
+export const statusCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, async (ticket) => {
+    if (!canSee(scope, ticket)) return reply(scope, scope.t('ticket-not-visible', { code: ticket.code }));
+    const { t, tx } = scope;
+    const tz = scope.config.APP_TIMEZONE;
+    const full = await tx.ticket.findUniqueOrThrow({
+      where: { id: ticket.id },
+      include: { commune: true, department: true, claimedBy: true, parent: true, children: { select: { code: true } }, events: { orderBy: { id: 'asc' } } },
+    });
+    const unit = unitOf(scope.chat, scope.person);
+    const internal = scope.isAdmin || unit.role === 'support' || unit.role === 'leaders';
+    const lines = [t('status-title', { code: full.code, commune: escapeHtml(full.commune.name) }), t('status-line', { status: t(`status-${full.status}`) })];
+    if (full.department) lines.push(t('status-department', { department: escapeHtml(full.department.name) }));
+    if (full.dueAt && isOpen(full.status)) {
+      const state = dueState(full.dueAt, scope.now, scope.settings, calendarFrom(scope.settings));
+      lines.push(t('status-deadline', { deadline: formatDateTime(full.dueAt, tz), due: t(state === 'ok' ? 'due-ok' : state === 'due_soon' ? 'due-soon' : 'due-overdue') }));
+    }
+    if (internal && full.claimedBy) lines.push(t('status-claimant', { name: escapeHtml(full.claimedBy.displayName) }));
+    if (full.parent) lines.push(t('status-parent', { parent: full.parent.code }));
+    if (full.children.length) lines.push(t('status-children', { codes: full.children.map((c) => c.code).join(', ') }));
+    lines.push('', escapeHtml(full.text), '', t('status-timeline'));
+    for (const e of full.events) {
+      if (e.kind === 'note' && !internal) continue;
+      const label = t(eventLabelKey(e.kind as EventKind));
+      const text = e.text && e.kind !== 'created' ? `: ${escapeHtml(e.text.length > 300 ? `${e.text.slice(0, 300)}…` : e.text)}` : '';
+      lines.push(t('status-event', { at: formatDateTime(e.createdAt, tz), label, actor: e.actorLabel && internal ? ` (${escapeHtml(e.actorLabel)})` : '', text }));
+    }
+    await reply(scope, lines.join('\n'), { ticketId: full.id, purpose: 'status' });
+  });
+
+const LIST_LIMIT = 30;
+
+/** /ds: open tickets of this chat's unit (support team and leaders: all open tickets). */
+export async function listCommand(scope: Scope): Promise<void> {
+  const { t, tx } = scope;
+  const unit = unitOf(scope.chat, scope.person);
+  const open = { notIn: ['resolved', 'rejected'] as ('resolved' | 'rejected')[] };
+  let where;
+  if (unit.role === 'commune') where = { communeCode: unit.communeCode ?? '', status: open, parentId: null };
+  else if (unit.role === 'department') where = { departmentCode: unit.departmentCode ?? '', status: { in: ['assigned', 'reopened'] as ('assigned' | 'reopened')[] } };
+  else if (unit.role === 'support' || unit.role === 'leaders' || scope.isAdmin) where = { status: open, parentId: null };
+  else return reply(scope, t('report-unlinked'));
+  const [count, tickets] = await Promise.all([
+    tx.ticket.count({ where }),
+    tx.ticket.findMany({ where, include: { commune: true }, orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }], take: LIST_LIMIT }),
+  ]);
+  if (count === 0) return reply(scope, t('list-empty'));
+  const cal = calendarFrom(scope.settings);
+  const lines = [t('list-title', { count })];
+  for (const tk of tickets) {
+    let due = '';
+    if (tk.dueAt && ['assigned', 'reopened'].includes(tk.status)) {
+      const state = dueState(tk.dueAt, scope.now, scope.settings, cal);
+      due = ` · ${formatDateTime(tk.dueAt, scope.config.APP_TIMEZONE)}${state === 'ok' ? '' : ` (${t(state === 'due_soon' ? 'due-soon' : 'due-overdue')})`}`;
+    }
+    lines.push(t('list-item', { code: tk.code, commune: escapeHtml(tk.commune.name), status: t(`status-${tk.status}`), due }));
+  }
+  if (count > tickets.length) lines.push(t('list-more', { count: count - tickets.length }));
+  await reply(scope, lines.join('\n'));
+}
+
+/** /truongnhom (admin, as a reply to a member's message in the support group): names the lead. */
+export async function supportLeadCommand(scope: Scope): Promise<void> {
+  if (!scope.isAdmin) return reply(scope, scope.t('link-not-admin'));
+  const target = scope.inbound.kind === 'message' ? scope.inbound.replyTo : null;
+  if (!target) return reply(scope, scope.t('lead-usage'));
+  const person = await scope.tx.person.upsert({
+    where: { platform_externalUserId: { platform: target.platform, externalUserId: target.externalUserId } },
+    create: { ...target, isSupportLead: true },
+    update: { isSupportLead: true, displayName: target.displayName, username: target.username },
+  });
+  await reply(scope, scope.t('lead-set', { name: escapeHtml(person.displayName) }));
+}
+
+async function showDepartmentPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
+  const depts = await scope.tx.department.findMany({ where: { active: true }, orderBy: { code: 'asc' } });
+  const buttons = [];
+  for (let i = 0; i < depts.length; i += 3) buttons.push(depts.slice(i, i + 3).map((d) => ({ text: d.code, data: `t:to:${ticket.id}:${d.code}` })));
+  buttons.push([{ text: scope.t('btn-cancel'), data: `t:close:${ticket.id}` }]);
+  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-department', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
+  if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+}
+
+async function showPriorityPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
+  const buttons = [PRIORITIES.map((p) => ({ text: scope.t(`priority-${p}`), data: `t:p_${p}:${ticket.id}` }))];
+  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-priority', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
+  if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+}
+
+/** Asks for text (a reason, an answer) by a message people reply to; the reply comes back to `handleReply`. */
+async function prompt(scope: Scope, ticket: Ticket, kind: PromptKind, origin: Origin): Promise<void> {
+  await scope.out.send(addressOf(scope.chat), { html: scope.t(`prompt-${kind}`, { code: ticket.code }), forceReply: true }, { ticketId: ticket.id, purpose: `prompt:${kind}` });
+  if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+}
+
+const PROMPTS = ['reject', 'merge', 'answer', 'return', 'extension', 'reopen', 'note'] as const;
+type PromptKind = (typeof PROMPTS)[number];
+
+/** Button data: `t:<action>:<ticket id>[:<argument>]`; anything else is refused. */
+const ButtonData = z
+  .string()
+  .max(64)
+  .regex(/^t:([a-z_]{2,16}):(\d{1,9})(?::([A-Z]{2,10}))?$/)
+  .transform((s) => {
+    const [, action, id, arg] = /^t:([a-z_]+):(\d+)(?::([A-Z]+))?$/.exec(s)!;
+    return { action: action!, ticketId: Number(id), arg: arg ?? null };
+  });
+
+/**
+ * A button press. The data is untrusted: it must parse, and the pressed message must be one the
+ * bot sent to this very chat for this very ticket, so forged or foreign data does nothing.
+ */
+export async function handleButton(scope: Scope): Promise<void> {
+  if (scope.inbound.kind !== 'action') return;
+  const origin: Origin = { via: 'button', actionId: scope.inbound.actionId };
+  const stale = () => say(scope, scope.t('button-stale'), origin, { alert: true });
+  const parsed = ButtonData.safeParse(scope.inbound.data);
+  if (!parsed.success) return stale();
+  const { action, ticketId, arg } = parsed.data;
+  const bound = await scope.tx.outboundMessage.findFirst({
+    where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, sentMessageId: scope.inbound.messageId, ticketId },
+    select: { id: true },
+  });
+  const ticket = bound ? await scope.tx.ticket.findUnique({ where: { id: ticketId } }) : null;
+  if (!ticket) return stale();
+
+  const act = (a: TicketAction) => performAction(scope, ticketId, a, origin);
+  switch (action) {
+    case 'claim':
+      return void (await act({ kind: 'claim' }));
+    case 'assign':
+      return showDepartmentPicker(scope, ticket, origin);
+    case 'to':
+      if (!arg) return stale();
+      return void (await act({ kind: 'assign', departmentCode: arg }));
+    case 'prio':
+      return showPriorityPicker(scope, ticket, origin);
+    case 'p_khan':
+    case 'p_thuong':
+    case 'p_phuc_tap':
+      return void (await act({ kind: 'set_priority', priority: action.slice(2) as Priority }));
+    case 'central':
+      return void (await act({ kind: 'flag_central', flagged: true }));
+    case 'central_off':
+      return void (await act({ kind: 'flag_central', flagged: false }));
+    case 'snooze':
+      return void (await act({ kind: 'snooze' }));
+    case 'confirm':
+      return void (await act({ kind: 'confirm' }));
+    case 'ext_yes':
+      return void (await act({ kind: 'decide_extension', approve: true }));
+    case 'ext_no':
+      return void (await act({ kind: 'decide_extension', approve: false }));
+    case 'close':
+      return scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+    case 'reject':
+    case 'merge':
+    case 'answer':
+    case 'return':
+    case 'reopen':
+      return prompt(scope, ticket, action, origin);
+    case 'ext':
+      return prompt(scope, ticket, 'extension', origin);
+    default:
+      return stale();
+  }
+}
+
+/**
+ * A reply to one of the bot's messages: the answer to a department card, or the text a prompt
+ * asked for. Returns false when the replied-to message is not one that expects text.
+ */
+export async function handleReply(scope: Scope): Promise<boolean> {
+  const inbound = scope.inbound;
+  if (inbound.kind !== 'message' || !inbound.replyToMessageId || inbound.command) return false;
+  const source = await scope.tx.outboundMessage.findFirst({
+    where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, sentMessageId: inbound.replyToMessageId, ticketId: { not: null } },
+    orderBy: { id: 'desc' },
+  });
+  if (!source?.ticketId || !source.purpose) return false;
+  const text = inbound.text.trim();
+  const id = source.ticketId;
+  const purpose = source.purpose;
+  if (purpose === 'card:department' || purpose === 'dept-notice' || purpose === 'dept-files' || purpose === 'prompt:answer') {
+    await performAction(scope, id, { kind: 'answer', text }, COMMAND, { attachments: inbound.attachments });
+    return true;
+  }
+  switch (purpose) {
+    case 'prompt:reject':
+      await performAction(scope, id, { kind: 'reject', reason: text }, COMMAND);
+      return true;
+    case 'prompt:return':
+      await performAction(scope, id, { kind: 'return_to_support', reason: text }, COMMAND);
+      return true;
+    case 'prompt:reopen':
+      await performAction(scope, id, { kind: 'reopen', reason: text }, COMMAND);
+      return true;
+    case 'prompt:note':
+      await performAction(scope, id, { kind: 'note', text }, COMMAND);
+      return true;
+    case 'prompt:extension': {
+      const m = /^(\d{1,3})\s*(?:ngày)?\s*([\s\S]*)$/i.exec(text);
+      await performAction(scope, id, { kind: 'request_extension', workingDays: m ? Number(m[1]) : 0, reason: m?.[2] ?? text }, COMMAND);
+      return true;
+    }
+    case 'prompt:merge': {
+      const n = parseTicketCode(text.split(/\s+/)[0] ?? '', scope.config.TICKET_PREFIX);
+      const parent = n ? await scope.tx.ticket.findUnique({ where: { code: formatTicketCode(scope.config.TICKET_PREFIX, n) } }) : null;
+      if (!parent) {
+        await reply(scope, scope.t('ticket-not-found', { code: escapeHtml(text.slice(0, 20)) }));
+        return true;
+      }
+      await performAction(scope, id, { kind: 'merge', parent: { id: parent.id, status: parent.status, parentId: parent.parentId } }, COMMAND);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

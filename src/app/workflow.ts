@@ -1,0 +1,423 @@
+import type { Tx } from '../db/client.js';
+import { deadlineFor, dueState } from '../domain/reminder-policy.js';
+import {
+  decide,
+  eventLabelKey,
+  refusalMessageKey,
+  type Actor,
+  type Allowed,
+  type Effect,
+  type Refused,
+  type TicketAction,
+  type TicketExpectation,
+  type TicketView as WorkflowTicket,
+} from '../domain/ticket-workflow.js';
+import type { Prisma, Ticket } from '../generated/prisma/client.js';
+import { calendarFrom } from '../settings.js';
+import type { AttachmentRef, OutboundButton } from '../platforms/types.js';
+import { unitOf } from './identity.js';
+import { escapeHtml, formatDateTime, formatTicketCode, parseTicketCode } from './format.js';
+import { addressOf, reply, type Scope } from './scope.js';
+
+/** How an action arrived: a typed command, or a button press that must be answered. */
+export type Origin = { via: 'command' } | { via: 'button'; actionId: string };
+
+const withRelations = {
+  department: true,
+  commune: true,
+  children: { select: { id: true, communeCode: true, sourceChatId: true, code: true, status: true } },
+} satisfies Prisma.TicketInclude;
+type LoadedTicket = Prisma.TicketGetPayload<{ include: typeof withRelations }>;
+
+/** The workflow actor for whoever sent this event, from the chat it came from. */
+export function actorFor(scope: Scope): Actor {
+  const unit = unitOf(scope.chat, scope.person);
+  const personId = scope.person.id;
+  switch (unit.role) {
+    case 'support':
+      return { kind: scope.isAdmin ? 'admin' : scope.person.isSupportLead ? 'support_lead' : 'support', personId };
+    case 'department':
+      return { kind: 'department', personId, departmentCode: unit.departmentCode ?? '' };
+    case 'commune':
+      return { kind: 'commune', personId, communeCode: unit.communeCode ?? '' };
+    case 'leaders':
+      return { kind: scope.isAdmin ? 'admin' : 'leader', personId };
+    default:
+      // An admin may act from anywhere (a private chat included); anyone else here is a stranger.
+      return scope.isAdmin ? { kind: 'admin', personId } : { kind: 'leader', personId: null };
+  }
+}
+
+function toWorkflowTicket(t: LoadedTicket): WorkflowTicket {
+  const communes = [t.communeCode, ...t.children.map((c) => c.communeCode)];
+  return {
+    id: t.id,
+    status: t.status,
+    communeCodes: [...new Set(communes)],
+    departmentCode: t.departmentCode,
+    claimedById: t.claimedById,
+    parentId: t.parentId,
+    priority: t.priority,
+    flaggedCentral: t.flaggedCentral,
+    extensionPending: t.extensionPending,
+  };
+}
+
+/** Finds a ticket by a typed code (`HY-0012`, `hy-12`, `12`); replies when it cannot. */
+export async function findTicketByCode(scope: Scope, raw: string): Promise<Ticket | null> {
+  const prefix = scope.config.TICKET_PREFIX;
+  const n = parseTicketCode(raw, prefix);
+  if (n === null) {
+    await say(scope, scope.t('ticket-code-required', { example: formatTicketCode(prefix, 1) }));
+    return null;
+  }
+  const code = formatTicketCode(prefix, n);
+  const ticket = await scope.tx.ticket.findUnique({ where: { code } });
+  if (!ticket) await say(scope, scope.t('ticket-not-found', { code }));
+  return ticket;
+}
+
+/** Replies in the chat for a command, or as the little notice of a button press. */
+export async function say(scope: Scope, html: string, origin: Origin = { via: 'command' }, opts: { alert?: boolean } = {}): Promise<void> {
+  if (origin.via === 'button') {
+    // Telegram shows at most 200 characters in a callback notice, as plain text.
+    const plain = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    await scope.out.answerAction(addressOf(scope.chat), origin.actionId, plain.slice(0, 200), opts.alert ?? false);
+    return;
+  }
+  await reply(scope, html);
+}
+
+function expectationWhere(expect: TicketExpectation): Prisma.TicketWhereInput {
+  const where: Prisma.TicketWhereInput = {};
+  for (const [k, v] of Object.entries(expect)) (where as Record<string, unknown>)[k] = v;
+  return where;
+}
+
+async function refusalText(scope: Scope, code: string, refused: Refused): Promise<string> {
+  const d = refused.detail ?? {};
+  const args: Record<string, string | number> = { code };
+  if (typeof d.claimedById === 'string') {
+    const p = await scope.tx.person.findUnique({ where: { id: d.claimedById } });
+    args.name = escapeHtml(p?.displayName ?? '?');
+  }
+  if (typeof d.status === 'string') args.status = scope.t(`status-${d.status}`);
+  if (typeof d.max === 'number') args.max = d.max;
+  if (typeof d.parentTicketId === 'number' || typeof d.rootTicketId === 'number') {
+    const id = (d.rootTicketId ?? d.parentTicketId) as number;
+    const parent = await scope.tx.ticket.findUnique({ where: { id } });
+    args.parent = parent?.code ?? String(id);
+  }
+  return scope.t(refusalMessageKey(refused.reason), args);
+}
+
+export interface ActionExtras {
+  /** Files sent with an answer. */
+  attachments?: AttachmentRef[];
+}
+
+/**
+ * Runs one workflow action: the domain decides, the database applies it as a conditional update
+ * (so two people acting at once cannot both win), the audit trail records it, and each effect
+ * becomes messages in the outbox — all in the caller's transaction.
+ */
+export async function performAction(scope: Scope, ticketId: number, action: TicketAction, origin: Origin, extras: ActionExtras = {}): Promise<boolean> {
+  const { tx } = scope;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const ticket = await tx.ticket.findUnique({ where: { id: ticketId }, include: withRelations });
+    if (!ticket) {
+      await say(scope, scope.t('ticket-not-found', { code: String(ticketId) }), origin);
+      return false;
+    }
+    const actor = actorFor(scope);
+    const decision = decide(toWorkflowTicket(ticket), action, actor);
+    if (!decision.ok) {
+      await say(scope, await refusalText(scope, ticket.code, decision), origin, { alert: true });
+      return false;
+    }
+    const data = fieldUpdates(scope, ticket, decision, action);
+    const updated = await tx.ticket.updateMany({ where: { id: ticket.id, ...expectationWhere(decision.expect) }, data });
+    if (updated.count === 0) continue; // changed under us: decide again on the fresh row
+    if (action.kind === 'merge') {
+      // Merges stay one level deep: the child's own children move to the parent.
+      await tx.ticket.updateMany({ where: { parentId: ticket.id }, data: { parentId: action.parent.id } });
+    }
+    const event = await tx.ticketEvent.create({
+      data: {
+        ticketId: ticket.id,
+        actorId: actor.personId,
+        actorLabel: scope.person.displayName,
+        kind: decision.event.kind,
+        fromStatus: decision.from,
+        toStatus: decision.to,
+        text: decision.event.text,
+        data: (decision.event.data ?? undefined) as Prisma.InputJsonValue | undefined,
+        createdAt: scope.now,
+      },
+    });
+    if (extras.attachments?.length) {
+      await tx.attachment.createMany({
+        data: extras.attachments.map((a) => ({
+          ticketId: ticket.id,
+          eventId: event.id,
+          platform: scope.chat.platform,
+          type: a.type,
+          fileId: a.fileId,
+          fileUniqueId: a.fileUniqueId ?? null,
+          fileName: a.fileName ?? null,
+          mimeType: a.mimeType ?? null,
+        })),
+      });
+    }
+    const after = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: withRelations });
+    await applyEffects(scope, before(ticket), after, decision, action, extras);
+    await acknowledge(scope, after, decision, origin);
+    return true;
+  }
+  await say(scope, scope.t('error-generic'), origin);
+  return false;
+}
+
+function before(t: LoadedTicket) {
+  return { departmentCode: t.departmentCode, department: t.department, status: t.status };
+}
+
+/** Column updates besides the domain's own `changes`: timestamps, deadlines, extension data. */
+function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketAction): Prisma.TicketUpdateManyMutationInput {
+  const now = scope.now;
+  const cal = calendarFrom(scope.settings);
+  const data: Prisma.TicketUpdateManyMutationInput = { ...d.changes, status: d.to, updatedAt: now };
+  switch (action.kind) {
+    case 'claim':
+      data.claimedAt = now;
+      break;
+    case 'assign':
+      data.assignedAt = now;
+      data.dueAt = deadlineFor(now, t.priority, scope.settings, cal);
+      data.escalationStep = 0;
+      data.snoozedUntil = null;
+      data.lastDepartmentReminderAt = null;
+      if (!t.claimedAt && d.changes.claimedById) data.claimedAt = now;
+      break;
+    case 'set_priority':
+      if (t.assignedAt && (t.status === 'assigned' || t.status === 'reopened')) data.dueAt = deadlineFor(t.assignedAt, action.priority, scope.settings, cal);
+      break;
+    case 'answer':
+      data.answeredAt = now;
+      if (!t.firstAnsweredAt) data.firstAnsweredAt = now;
+      break;
+    case 'reopen':
+      // The department owes a new answer, on a fresh deadline from now.
+      data.assignedAt = now;
+      data.dueAt = deadlineFor(now, t.priority, scope.settings, cal);
+      data.escalationStep = 0;
+      data.snoozedUntil = null;
+      data.lastDepartmentReminderAt = null;
+      break;
+    case 'confirm':
+      data.resolvedAt = now;
+      break;
+    case 'request_extension':
+      data.extensionDays = action.workingDays;
+      data.extensionReason = action.reason.trim();
+      break;
+    case 'decide_extension':
+      if (action.approve && t.dueAt && t.extensionDays) {
+        data.dueAt = cal.addWorking(t.dueAt, { days: t.extensionDays, minutes: 0 });
+        data.escalationStep = 0;
+      }
+      data.extensionDays = null;
+      break;
+    case 'snooze':
+      data.snoozedUntil = cal.addWorking(now, scope.settings.reminders.snoozeMax);
+      break;
+    case 'return_to_support':
+      data.dueAt = null;
+      data.assignedAt = null;
+      break;
+    default:
+      break;
+  }
+  return data;
+}
+
+function deadlineText(scope: Scope, at: Date | null): string {
+  return at ? formatDateTime(at, scope.config.APP_TIMEZONE) : '—';
+}
+
+async function departmentChats(tx: Tx, departmentCode: string) {
+  return tx.chat.findMany({ where: { role: 'department', departmentCode, active: true } });
+}
+
+/** Where a ticket's commune hears about it: the chat it came from and the commune's groups. */
+async function communeChats(tx: Tx, t: LoadedTicket) {
+  const sourceIds = [t.sourceChatId, ...t.children.map((c) => c.sourceChatId)].filter((x): x is string => !!x);
+  const communes = [t.communeCode, ...t.children.map((c) => c.communeCode)];
+  const chats = await tx.chat.findMany({
+    where: { active: true, OR: [{ id: { in: sourceIds } }, { role: 'commune', kind: 'group', communeCode: { in: communes } }] },
+  });
+  return chats;
+}
+
+async function supportChats(tx: Tx) {
+  return tx.chat.findMany({ where: { role: 'support', active: true } });
+}
+
+/** Re-renders every card of the ticket where one was posted (cards are edited in place). */
+export async function refreshCards(scope: Scope, ticketId: number): Promise<void> {
+  const cards = await scope.tx.outboundMessage.findMany({
+    where: { ticketId, purpose: { startsWith: 'card:' } },
+    distinct: ['platform', 'chatExternalId', 'purpose'],
+    select: { platform: true, chatExternalId: true, purpose: true },
+  });
+  for (const c of cards) {
+    const view = c.purpose!.slice('card:'.length) as 'support' | 'department' | 'commune';
+    await scope.out.card({ platform: c.platform, externalId: c.chatExternalId }, ticketId, view);
+  }
+}
+
+/** Buttons under the answer in a commune chat. */
+export function communeAnswerButtons(scope: Scope, ticketId: number): OutboundButton[][] {
+  return [[{ text: scope.t('btn-confirm'), data: `t:confirm:${ticketId}` }, { text: scope.t('btn-reopen'), data: `t:reopen:${ticketId}` }]];
+}
+
+async function applyEffects(
+  scope: Scope,
+  prev: ReturnType<typeof before>,
+  t: LoadedTicket,
+  d: Allowed,
+  action: TicketAction,
+  extras: ActionExtras,
+): Promise<void> {
+  const { tx, out, t: tr } = scope;
+  const deptName = escapeHtml(t.department?.name ?? t.departmentCode ?? '');
+  const deadline = deadlineText(scope, t.dueAt);
+  const reason = escapeHtml(d.event.text ?? '');
+  for (const effect of d.effects as Effect[]) {
+    switch (effect.kind) {
+      case 'notify_department': {
+        const chats = await departmentChats(tx, effect.departmentCode);
+        const isCurrent = effect.departmentCode === t.departmentCode && (t.status === 'assigned' || t.status === 'reopened' || t.status === 'answered');
+        for (const chat of chats) {
+          const to = addressOf(chat);
+          if (!isCurrent) {
+            const text = action.kind === 'assign' ? tr('notice-department-transferred-away', { code: t.code }) : tr('notice-department-closed', { code: t.code, reason: tr(`status-${t.status}`) });
+            await out.send(to, { html: text }, { ticketId: t.id, purpose: 'dept-notice' });
+          } else if (action.kind === 'reopen') {
+            await out.send(to, { html: tr('notice-department-reopened', { code: t.code, reason, deadline }) }, { ticketId: t.id, purpose: 'dept-notice' });
+            await out.card(to, t.id, 'department');
+          } else if (action.kind === 'decide_extension') {
+            const decision = action.approve ? tr('event-extension_approved') : tr('event-extension_denied');
+            await out.send(to, { html: tr('notice-department-extension', { code: t.code, decision, deadline }) }, { ticketId: t.id, purpose: 'dept-notice' });
+          } else {
+            await out.send(to, { html: tr('notice-department-new', { code: t.code, commune: escapeHtml(t.commune.name), deadline }) }, { ticketId: t.id, purpose: 'dept-notice' });
+            await out.card(to, t.id, 'department');
+            const files = await tx.attachment.findMany({ where: { ticketId: t.id, event: { kind: 'created' } } });
+            if (files.length) {
+              await out.send(to, { html: tr('notice-attachments', { code: t.code }), attachments: files.map((f) => ({ type: f.type as 'photo' | 'document', fileId: f.fileId, fileName: f.fileName })) }, { ticketId: t.id, purpose: 'dept-files' });
+            }
+          }
+        }
+        break;
+      }
+      case 'notify_communes': {
+        const chats = await communeChats(tx, t);
+        let html: string;
+        let buttons: OutboundButton[][] | undefined;
+        let attachments: AttachmentRef[] | undefined;
+        switch (action.kind) {
+          case 'answer': {
+            html = tr('notice-commune-answer', { code: t.code, department: deptName, text: escapeHtml(d.event.text ?? '') });
+            buttons = communeAnswerButtons(scope, t.id);
+            attachments = extras.attachments;
+            break;
+          }
+          case 'assign':
+            html = tr('notice-commune-assigned', { code: t.code, department: deptName, deadline });
+            break;
+          case 'merge': {
+            const parent = await tx.ticket.findUniqueOrThrow({ where: { id: action.parent.id } });
+            html = tr('notice-commune-merged', { code: t.code, parent: parent.code });
+            break;
+          }
+          case 'escalate_central':
+            html = tr('notice-commune-escalated', { code: t.code });
+            break;
+          default:
+            html = tr('notice-commune-rejected', { code: t.code, reason });
+        }
+        for (const chat of chats) {
+          await out.send(addressOf(chat), { html, ...(buttons ? { buttons } : {}), ...(attachments?.length ? { attachments } : {}) }, { ticketId: t.id, purpose: `commune-${action.kind}` });
+        }
+        break;
+      }
+      case 'notify_support': {
+        let html: string | null = null;
+        if (action.kind === 'return_to_support') html = tr('notice-support-returned', { code: t.code, department: escapeHtml(prev.department?.name ?? prev.departmentCode ?? ''), reason });
+        else if (action.kind === 'answer') html = tr('notice-support-answered', { code: t.code, department: deptName });
+        else if (action.kind === 'reopen') html = tr('notice-support-reopened', { code: t.code, department: deptName, reason });
+        else if (action.kind === 'confirm') html = tr('notice-support-confirmed', { code: t.code });
+        else if (action.kind === 'assign') html = tr('notice-support-auto-routed', { code: t.code, department: deptName });
+        if (html) for (const chat of await supportChats(tx)) await out.send(addressOf(chat), { html }, { ticketId: t.id, purpose: 'support-notice' });
+        break;
+      }
+      case 'notify_support_lead': {
+        if (action.kind !== 'request_extension') break;
+        const leads = await tx.person.findMany({ where: { isSupportLead: true } });
+        const mention = leads.length ? leads.map((p) => (p.username ? `@${p.username}` : escapeHtml(p.displayName))).join(' ') : tr('leads-none');
+        const html = tr('notice-support-extension', { code: t.code, department: deptName, days: action.workingDays, reason, leads: mention });
+        const buttons = [[{ text: tr('btn-approve-extension'), data: `t:ext_yes:${t.id}` }, { text: tr('btn-deny-extension'), data: `t:ext_no:${t.id}` }]];
+        for (const chat of await supportChats(tx)) await out.send(addressOf(chat), { html, buttons }, { ticketId: t.id, purpose: 'extension-request' });
+        break;
+      }
+      case 'update_cards':
+        await refreshCards(scope, t.id);
+        if (action.kind === 'merge') await refreshCards(scope, action.parent.id);
+        break;
+      default:
+        // Deadlines are set with the fields; reminder effects are handled by the reminder scheduler.
+        break;
+    }
+  }
+}
+
+async function acknowledge(scope: Scope, t: LoadedTicket, d: Allowed, origin: Origin): Promise<void> {
+  const tr = scope.t;
+  const code = t.code;
+  const department = escapeHtml(t.department?.name ?? t.departmentCode ?? '');
+  const deadline = deadlineText(scope, t.dueAt);
+  const texts: Record<string, string> = {
+    claimed: tr('done-claimed', { code, name: escapeHtml(scope.person.displayName) }),
+    unclaimed: tr('done-unclaimed', { code }),
+    assigned: tr('done-assigned', { code, department, deadline }),
+    transferred: tr('done-transferred', { code, department, deadline }),
+    priority_changed: tr('done-priority', { code, priority: tr(`priority-${t.priority}`) }),
+    central_flagged: tr('done-central-on', { code }),
+    central_unflagged: tr('done-central-off', { code }),
+    rejected: tr('done-rejected', { code }),
+    merged: tr('done-merged', { code, parent: t.parentId ? ((await scope.tx.ticket.findUnique({ where: { id: t.parentId } }))?.code ?? '') : '' }),
+    escalated_central: tr('done-escalated', { code }),
+    note: tr('done-note', { code }),
+    answered: tr('done-answered', { code }),
+    answer_supplemented: tr('done-answered', { code }),
+    returned: tr('done-returned', { code }),
+    extension_requested: tr('done-extension-requested', { code, days: t.extensionDays ?? 0 }),
+    extension_approved: tr('done-extension-approved', { code, deadline }),
+    extension_denied: tr('done-extension-denied', { code }),
+    snoozed: tr('done-snoozed', { code }),
+    confirmed: tr('done-confirmed', { code }),
+    reopened: tr('done-reopened', { code, department }),
+  };
+  const text = texts[d.event.kind] ?? tr(eventLabelKey(d.event.kind));
+  if (origin.via === 'button') {
+    await say(scope, text, origin);
+    // In a group, everyone should see who did what, not only the person who pressed.
+    if (['claimed', 'assigned', 'transferred', 'rejected', 'merged', 'answered', 'confirmed', 'extension_approved', 'extension_denied'].includes(d.event.kind)) {
+      await reply(scope, text, { quote: false, ticketId: t.id, purpose: 'ack' });
+    }
+  } else {
+    await reply(scope, text, { ticketId: t.id, purpose: 'ack' });
+  }
+}
+
+export { dueState };
