@@ -8,7 +8,7 @@ await runScript(async () => {
   const cfg = config();
   const db = openDatabase({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATA_DIR });
   try {
-    const applied = await applyMigrations(db.adapter);
+    const applied = await db.withMigrationAdapter((a) => applyMigrations(a));
     const where = db.kind === 'embedded' ? `embedded database in ${cfg.DATA_DIR}` : 'DATABASE_URL';
     console.log(applied.length ? `Đã áp dụng ${applied.length} migration vào ${where}: ${applied.join(', ')}` : `Cơ sở dữ liệu (${where}) đã ở phiên bản mới nhất.`);
   } finally {
