@@ -5,6 +5,7 @@ import { calendarFrom } from '../settings.js';
 import { dueState } from '../domain/reminder-policy.js';
 import type { CardView } from './outbox-writer.js';
 import { escapeHtml, formatDateTime } from './format.js';
+import { CATEGORIES } from '../domain/catalog.js';
 import type { TicketView } from './tickets.js';
 
 const PREVIEW_LIMIT = 1500;
@@ -19,7 +20,8 @@ export function cardButtons(ticket: TicketView, view: CardView, t: Translate): O
     const rows: OutboundButton[][] = [];
     if (ticket.status === 'new' || ticket.status === 'returned') rows.push([b('btn-claim', 'claim'), b('btn-assign', 'assign')]);
     else rows.push([b('btn-assign', 'assign')]);
-    rows.push([b('btn-priority', 'prio'), ticket.flaggedCentral ? b('btn-central-off', 'central_off') : b('btn-central', 'central')]);
+    rows.push([b('btn-category', 'cat'), b('btn-priority', 'prio')]);
+    rows.push([ticket.flaggedCentral ? b('btn-central-off', 'central_off') : b('btn-central', 'central')]);
     rows.push([b('btn-reject', 'reject'), b('btn-merge', 'merge')]);
     return rows;
   }
@@ -38,9 +40,12 @@ export function renderCard(ticket: TicketView, view: CardView, t: Translate, tim
   if (view !== 'commune' && ticket.reporter) lines.push(t('card-reporter', { name: escapeHtml(ticket.reporter.displayName) }));
   lines.push(t('card-created', { at: formatDateTime(ticket.createdAt, timeZone) }));
   if (ticket.category) lines.push(t('card-category', { category: escapeHtml(ticket.category.label) }));
-  else if (view === 'support' && ticket.suggestedCategory) {
-    lines.push(t('card-category-suggested', { category: ticket.suggestedCategory, confidence: Math.round((ticket.suggestedConfidence ?? 0) * 100) }));
+  if (view === 'support' && ticket.suggestedCategory && ticket.categoryCode !== ticket.suggestedCategory) {
+    const label = CATEGORIES.find((c) => c.code === ticket.suggestedCategory);
+    const dept = label?.department ? ` → ${label.department}` : '';
+    lines.push(t('card-category-suggested', { category: escapeHtml(label?.label ?? ticket.suggestedCategory) + dept, confidence: Math.round((ticket.suggestedConfidence ?? 0) * 100) }));
   }
+  if (view === 'support' && ticket.events.some((e) => e.kind === 'assigned' && e.actorId === null)) lines.push(t('card-auto-routed'));
   lines.push(t('card-priority', { priority: t(`priority-${ticket.priority}`) }));
   if (ticket.department) lines.push(t('card-department', { department: escapeHtml(ticket.department.name) }));
   if (view === 'support' && ticket.claimedBy) lines.push(t('card-claimant', { name: escapeHtml(ticket.claimedBy.displayName) }));

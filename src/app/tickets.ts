@@ -12,6 +12,7 @@ export const ticketView = {
   claimedBy: true,
   reporter: true,
   parent: { select: { code: true } },
+  events: { where: { kind: 'assigned', actorId: null }, select: { kind: true, actorId: true }, take: 1 },
   _count: { select: { attachments: true, children: true } },
 } satisfies Prisma.TicketInclude;
 export type TicketView = Prisma.TicketGetPayload<{ include: typeof ticketView }>;

@@ -114,6 +114,10 @@ async function refusalText(scope: Scope, code: string, refused: Refused): Promis
 export interface ActionExtras {
   /** Files sent with an answer. */
   attachments?: AttachmentRef[];
+  /** Acting as someone other than the sender (the system, when a report is routed automatically). */
+  actor?: Actor;
+  /** Say nothing back to the sender (the caller already did). */
+  silent?: boolean;
 }
 
 /**
@@ -129,13 +133,14 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
       await say(scope, scope.t('ticket-not-found', { code: String(ticketId) }), origin);
       return false;
     }
-    const actor = actorFor(scope);
+    const actor = extras.actor ?? actorFor(scope);
     const decision = decide(toWorkflowTicket(ticket), action, actor);
     if (!decision.ok) {
       await say(scope, await refusalText(scope, ticket.code, decision), origin, { alert: true });
       return false;
     }
-    const data = fieldUpdates(scope, ticket, decision, action);
+    const suggested = ticket.suggestedCategory ? await tx.category.findUnique({ where: { code: ticket.suggestedCategory } }) : null;
+    const data = fieldUpdates(scope, ticket, decision, action, suggested?.departmentCode ?? null);
     const updated = await tx.ticket.updateMany({ where: { id: ticket.id, ...expectationWhere(decision.expect) }, data });
     if (updated.count === 0) continue; // changed under us: decide again on the fresh row
     if (action.kind === 'merge') {
@@ -146,7 +151,7 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
       data: {
         ticketId: ticket.id,
         actorId: actor.personId,
-        actorLabel: scope.person.displayName,
+        actorLabel: actor.kind === 'system' ? 'Tháo gỡ' : scope.person.displayName,
         kind: decision.event.kind,
         fromStatus: decision.from,
         toStatus: decision.to,
@@ -171,7 +176,7 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
     }
     const after = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: withRelations });
     await applyEffects(scope, before(ticket), after, decision, action, extras);
-    await acknowledge(scope, after, decision, origin);
+    if (!extras.silent) await acknowledge(scope, after, decision, origin);
     return true;
   }
   await say(scope, scope.t('error-generic'), origin);
@@ -183,16 +188,17 @@ function before(t: LoadedTicket) {
 }
 
 /** Column updates besides the domain's own `changes`: timestamps, deadlines, extension data. */
-function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketAction): Prisma.TicketUpdateManyMutationInput {
+function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketAction, suggestedDepartment: string | null): Prisma.TicketUncheckedUpdateManyInput {
   const now = scope.now;
   const cal = calendarFrom(scope.settings);
-  const data: Prisma.TicketUpdateManyMutationInput = { ...d.changes, status: d.to, updatedAt: now };
+  const data: Prisma.TicketUncheckedUpdateManyInput = { ...d.changes, status: d.to, updatedAt: now };
   switch (action.kind) {
     case 'claim':
       data.claimedAt = now;
       break;
     case 'assign':
       data.assignedAt = now;
+      if (!t.categoryCode && t.suggestedCategory && suggestedDepartment === action.departmentCode) data.categoryCode = t.suggestedCategory;
       data.dueAt = deadlineFor(now, t.priority, scope.settings, cal);
       data.escalationStep = 0;
       data.snoozedUntil = null;

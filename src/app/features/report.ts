@@ -1,4 +1,6 @@
+import { classify, type Classification } from '../../domain/classifier/index.js';
 import { chatsWithRole, createTicket } from '../tickets.js';
+import { performAction } from '../workflow.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
 
@@ -17,6 +19,7 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
   const recent = await tx.ticket.count({ where: { reporterId: scope.person.id, createdAt: { gt: new Date(scope.now.getTime() - FLOOD_WINDOW_MS) } } });
   if (recent >= scope.config.REPORT_FLOOD_LIMIT) return reply(scope, t('report-flood'));
 
+  const suggestion = classify(body);
   const ticket = await createTicket(tx, {
     prefix: scope.config.TICKET_PREFIX,
     communeCode: unit.communeCode,
@@ -28,9 +31,24 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
     attachments,
     actorLabel: scope.person.displayName,
     now: scope.now,
+    suggestion: { category: suggestion.category, confidence: suggestion.confidence },
   });
   await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: 'report-receipt' });
   const supportChats = await chatsWithRole(tx, 'support');
   for (const chat of supportChats) await scope.out.card(addressOf(chat), ticket.id, 'support');
   if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');
+  await autoRoute(scope, ticket.id, suggestion);
+}
+
+/**
+ * Above the configured confidence, a report goes straight to its category's department
+ * (off by default): the system routes it, the card and the support team say so.
+ */
+async function autoRoute(scope: Scope, ticketId: number, suggestion: Classification): Promise<void> {
+  const { enabled, minConfidence } = scope.settings.autoRoute;
+  if (!enabled || suggestion.confidence < minConfidence) return;
+  const category = await scope.tx.category.findUnique({ where: { code: suggestion.category } });
+  if (!category?.departmentCode) return;
+  await scope.tx.ticket.update({ where: { id: ticketId }, data: { categoryCode: category.code, flaggedCentral: category.flagCentral } });
+  await performAction(scope, ticketId, { kind: 'assign', departmentCode: category.departmentCode }, { via: 'command' }, { actor: { kind: 'system', personId: null }, silent: true });
 }

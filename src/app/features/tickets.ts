@@ -7,7 +7,7 @@ import type { Ticket } from '../../generated/prisma/client.js';
 import { escapeHtml, foldVietnamese, formatDateTime, formatTicketCode, parseTicketCode } from '../format.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
-import { findTicketByCode, performAction, say, type Origin } from '../workflow.js';
+import { findTicketByCode, performAction, refreshCards, say, type Origin } from '../workflow.js';
 
 const COMMAND: Origin = { via: 'command' };
 
@@ -168,6 +168,53 @@ async function showDepartmentPicker(scope: Scope, ticket: Ticket, origin: Origin
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
 }
 
+async function showCategoryPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
+  const cats = await scope.tx.category.findMany({ orderBy: { sortOrder: 'asc' } });
+  const buttons = [];
+  for (let i = 0; i < cats.length; i += 2) buttons.push(cats.slice(i, i + 2).map((c) => ({ text: c.label.length > 30 ? `${c.label.slice(0, 29)}…` : c.label, data: `t:cat:${ticket.id}:${c.code}` })));
+  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-category', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
+  if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+}
+
+/**
+ * The support team sets (or corrects) the category. The classifier's suggestion stays on the
+ * ticket, so each correction is kept as a labelled example for the corpus (npm run corpus:export).
+ */
+async function setCategory(scope: Scope, ticket: Ticket, code: string, origin: Origin): Promise<void> {
+  const unit = unitOf(scope.chat, scope.person);
+  if (unit.role !== 'support' && !scope.isAdmin) return say(scope, scope.t('refusal-not_permitted_role', { code: ticket.code }), origin, { alert: true });
+  const category = await scope.tx.category.findUnique({ where: { code } });
+  if (!category) return say(scope, scope.t('category-unknown', { code: escapeHtml(code) }), origin);
+  if (['resolved', 'rejected'].includes(ticket.status)) return say(scope, scope.t('refusal-closed', { code: ticket.code }), origin, { alert: true });
+  await scope.tx.ticket.update({ where: { id: ticket.id }, data: { categoryCode: category.code, ...(category.flagCentral ? { flaggedCentral: true } : {}) } });
+  await scope.tx.ticketEvent.create({
+    data: {
+      ticketId: ticket.id,
+      actorId: scope.person.id,
+      actorLabel: scope.person.displayName,
+      kind: 'category_changed',
+      text: category.label,
+      data: { from: ticket.categoryCode, to: category.code, suggested: ticket.suggestedCategory, confidence: ticket.suggestedConfidence },
+      createdAt: scope.now,
+    },
+  });
+  await refreshCards(scope, ticket.id);
+  const text = scope.t('done-category', { code: ticket.code, category: escapeHtml(category.label) });
+  await say(scope, text, origin);
+  // Routing usually follows the category: offer its department in one tap.
+  if (category.departmentCode && !ticket.departmentCode) {
+    await scope.out.send(addressOf(scope.chat), { html: scope.t('offer-route', { code: ticket.code, department: category.departmentCode }), buttons: [[{ text: `🏛 ${category.departmentCode}`, data: `t:to:${ticket.id}:${category.departmentCode}` }]] }, { ticketId: ticket.id, purpose: 'picker' });
+  }
+}
+
+/** /linhvuc <code> <category code> */
+export const categoryCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, (t, rest) => {
+    const code = foldVietnamese(rest).replace(/\s+/g, '_');
+    if (!code) return showCategoryPicker(scope, t);
+    return setCategory(scope, t, code, COMMAND);
+  });
+
 async function showPriorityPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
   const buttons = [PRIORITIES.map((p) => ({ text: scope.t(`priority-${p}`), data: `t:p_${p}:${ticket.id}` }))];
   await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-priority', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
@@ -187,9 +234,9 @@ type PromptKind = (typeof PROMPTS)[number];
 const ButtonData = z
   .string()
   .max(64)
-  .regex(/^t:([a-z_]{2,16}):(\d{1,9})(?::([A-Z]{2,10}))?$/)
+  .regex(/^t:([a-z_]{2,16}):(\d{1,9})(?::([A-Za-z0-9_]{1,24}))?$/)
   .transform((s) => {
-    const [, action, id, arg] = /^t:([a-z_]+):(\d+)(?::([A-Z]+))?$/.exec(s)!;
+    const [, action, id, arg] = /^t:([a-z_]+):(\d+)(?::([A-Za-z0-9_]+))?$/.exec(s)!;
     return { action: action!, ticketId: Number(id), arg: arg ?? null };
   });
 
@@ -222,6 +269,9 @@ export async function handleButton(scope: Scope): Promise<void> {
       return void (await act({ kind: 'assign', departmentCode: arg }));
     case 'prio':
       return showPriorityPicker(scope, ticket, origin);
+    case 'cat':
+      if (arg) return setCategory(scope, ticket, arg, origin);
+      return showCategoryPicker(scope, ticket, origin);
     case 'p_khan':
     case 'p_thuong':
     case 'p_phuc_tap':

@@ -99,3 +99,11 @@ lead-set = { $name } is now the support-team lead (approves extensions).
 lead-usage = An admin replies to a member's message with /truongnhom to make them the support-team lead.
 
 event-created = Report received
+
+btn-category = 🏷 Category
+picker-category = Choose the category of ticket { $code }:
+category-unknown = There is no category "{ $code }".
+done-category = Ticket { $code }: category { $category }.
+offer-route = Send { $code } to the category's default department ({ $department })?
+card-auto-routed = 🤖 Routed automatically from the suggested category.
+event-category_changed = Category set

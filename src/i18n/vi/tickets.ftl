@@ -99,3 +99,11 @@ lead-set = Đã chỉ định { $name } làm trưởng nhóm tổ công tác (du
 lead-usage = Quản trị viên trả lời (reply) tin nhắn của một thành viên bằng /truongnhom để chỉ định trưởng nhóm.
 
 event-created = Tiếp nhận kiến nghị
+
+btn-category = 🏷 Lĩnh vực
+picker-category = Chọn lĩnh vực cho phiếu { $code }:
+category-unknown = Không có lĩnh vực "{ $code }".
+done-category = Phiếu { $code }: lĩnh vực { $category }.
+offer-route = Chuyển phiếu { $code } tới sở mặc định của lĩnh vực ({ $department })?
+card-auto-routed = 🤖 Đã tự động chuyển sở theo gợi ý phân loại.
+event-category_changed = Xác định lĩnh vực

@@ -17,6 +17,7 @@ onCommand(ticketsFeature, 'gop', (ctx, args) => tickets.mergeCommand(ctx.scope, 
 onCommand(ticketsFeature, 'mucdo', (ctx, args) => tickets.priorityCommand(ctx.scope, args));
 onCommand(ticketsFeature, 'kientw', (ctx, args) => tickets.centralCommand(ctx.scope, args));
 onCommand(ticketsFeature, 'phieu', (ctx, args) => tickets.statusCommand(ctx.scope, args));
+onCommand(ticketsFeature, 'linhvuc', (ctx, args) => tickets.categoryCommand(ctx.scope, args));
 onCommand(ticketsFeature, 'ds', (ctx) => tickets.listCommand(ctx.scope));
 onCommand(ticketsFeature, 'truongnhom', (ctx) => tickets.supportLeadCommand(ctx.scope));
 
