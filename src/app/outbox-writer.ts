@@ -28,6 +28,8 @@ export const TEXT_LIMITS: Record<Platform, number> = { telegram: 4096, zalo: 200
  */
 export class OutboxWriter {
   readonly created: bigint[] = [];
+  /** Reminder rounds to wake after commit (the ticket rows already hold the times). */
+  readonly wakeups: Date[] = [];
 
   constructor(private readonly tx: Tx) {}
 
@@ -67,6 +69,11 @@ export class OutboxWriter {
       select: { id: true },
     });
     this.created.push(row.id);
+  }
+
+  /** Asks for a reminder round at `at`, once the transaction has committed. */
+  wakeAt(at: Date | null): void {
+    if (at) this.wakeups.push(at);
   }
 
   /** Shows (or refreshes) a ticket's card in a chat. */

@@ -16,6 +16,7 @@ import type { Prisma, Ticket } from '../generated/prisma/client.js';
 import { calendarFrom } from '../settings.js';
 import type { AttachmentRef, OutboundButton } from '../platforms/types.js';
 import { unitOf } from './identity.js';
+import { rescheduleReminder } from './reminders.js';
 import { escapeHtml, formatDateTime, formatTicketCode, parseTicketCode } from './format.js';
 import { addressOf, reply, type Scope } from './scope.js';
 
@@ -176,6 +177,7 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
     }
     const after = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: withRelations });
     await applyEffects(scope, before(ticket), after, decision, action, extras);
+    scope.out.wakeAt(await rescheduleReminder(tx, ticket.id, scope.settings));
     if (!extras.silent) await acknowledge(scope, after, decision, origin);
     return true;
   }

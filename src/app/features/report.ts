@@ -1,6 +1,7 @@
 import { classify, type Classification } from '../../domain/classifier/index.js';
 import { chatsWithRole, createTicket } from '../tickets.js';
 import { performAction } from '../workflow.js';
+import { rescheduleReminder } from '../reminders.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
 
@@ -37,6 +38,7 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
   const supportChats = await chatsWithRole(tx, 'support');
   for (const chat of supportChats) await scope.out.card(addressOf(chat), ticket.id, 'support');
   if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');
+  scope.out.wakeAt(await rescheduleReminder(tx, ticket.id, scope.settings));
   await autoRoute(scope, ticket.id, suggestion);
 }
 

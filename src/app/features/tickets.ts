@@ -146,6 +146,17 @@ export async function listCommand(scope: Scope): Promise<void> {
   await reply(scope, lines.join('\n'));
 }
 
+/** /truongso <dept> <@username or name> (admin): who escalations name when the department is overdue. */
+export async function departmentHeadCommand(scope: Scope, args: string): Promise<void> {
+  if (!scope.isAdmin) return reply(scope, scope.t('link-not-admin'));
+  const [code = '', ...rest] = args.trim().split(/\s+/);
+  const head = rest.join(' ').trim();
+  const dept = code ? await scope.tx.department.findUnique({ where: { code: code.toUpperCase() } }) : null;
+  if (!dept || !head) return reply(scope, scope.t('head-usage'));
+  await scope.tx.department.update({ where: { code: dept.code }, data: { headMention: head.slice(0, 100) } });
+  await reply(scope, scope.t('head-set', { department: escapeHtml(dept.name), head: escapeHtml(head) }));
+}
+
 /** /truongnhom (admin, as a reply to a member's message in the support group): names the lead. */
 export async function supportLeadCommand(scope: Scope): Promise<void> {
   if (!scope.isAdmin) return reply(scope, scope.t('link-not-admin'));

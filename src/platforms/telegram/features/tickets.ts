@@ -19,6 +19,7 @@ onCommand(ticketsFeature, 'kientw', (ctx, args) => tickets.centralCommand(ctx.sc
 onCommand(ticketsFeature, 'phieu', (ctx, args) => tickets.statusCommand(ctx.scope, args));
 onCommand(ticketsFeature, 'linhvuc', (ctx, args) => tickets.categoryCommand(ctx.scope, args));
 onCommand(ticketsFeature, 'ds', (ctx) => tickets.listCommand(ctx.scope));
+onCommand(ticketsFeature, 'truongso', (ctx, args) => tickets.departmentHeadCommand(ctx.scope, args));
 onCommand(ticketsFeature, 'truongnhom', (ctx) => tickets.supportLeadCommand(ctx.scope));
 
 ticketsFeature.on('callback_query:data', (ctx) => tickets.handleButton(ctx.scope));

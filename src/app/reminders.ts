@@ -1,0 +1,224 @@
+import type { Db, Tx } from '../db/client.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import { dueState, nextReminder, type EscalationTarget, type PlannedReminder } from '../domain/reminder-policy.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { createTranslator, type Translate } from '../i18n/index.js';
+import { calendarFrom, type Settings } from '../settings.js';
+import { escapeHtml, formatDateTime } from './format.js';
+import { OutboxWriter } from './outbox-writer.js';
+import { addressOf } from './scope.js';
+
+type ReminderTicket = Pick<
+  Prisma.TicketGetPayload<object>,
+  'status' | 'createdAt' | 'claimedAt' | 'assignedAt' | 'priority' | 'dueAt' | 'lastDepartmentReminderAt' | 'lastNudgeAt' | 'snoozedUntil' | 'escalationStep'
+>;
+
+/** The ticket's next reminder event under the settings, or null. */
+export function planReminder(t: ReminderTicket, settings: Settings, cal: WorkingCalendar = calendarFrom(settings)): PlannedReminder | null {
+  return nextReminder(t, settings, cal);
+}
+
+/**
+ * Stores when the ticket next needs a reminder. The database, not Redis, is the record: the tick
+ * job and the periodic sweep both read `nextReminderAt`, so a lost queue loses no reminder.
+ */
+export async function rescheduleReminder(tx: Tx, ticketId: number, settings: Settings): Promise<Date | null> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  const at = planReminder(t, settings)?.at ?? null;
+  if ((at?.getTime() ?? null) !== (t.nextReminderAt?.getTime() ?? null)) {
+    await tx.ticket.update({ where: { id: ticketId }, data: { nextReminderAt: at } });
+  }
+  return at;
+}
+
+interface Due {
+  id: number;
+  code: string;
+  communeName: string;
+  departmentCode: string | null;
+  departmentName: string | null;
+  headMention: string | null;
+  createdAt: Date;
+  assignedAt: Date | null;
+  dueAt: Date | null;
+}
+
+export interface TickResult {
+  outbox: bigint[];
+  sent: { nudges: number; departmentRounds: number; escalations: number };
+  nextAt: Date | null;
+}
+
+/** Working days (one decimal) between two instants, for "đã giao 1,5 ngày". */
+function workingDays(cal: WorkingCalendar, settings: Settings, from: Date, to: Date): string {
+  const dayMs = settings.workingHours.reduce((sum, [a, b]) => {
+    const [ah, am] = a.split(':').map(Number);
+    const [bh, bm] = b.split(':').map(Number);
+    return sum + ((bh! * 60 + bm!) - (ah! * 60 + am!)) * 60_000;
+  }, 0);
+  const days = cal.workingMsBetween(from, to) / (dayMs || 1);
+  return days.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+}
+
+/**
+ * One reminder round at `now`: every ticket whose reminder is due is locked (SKIP LOCKED, so a
+ * second worker running the same round finds nothing), and each group gets ONE message listing
+ * its waiting tickets. Escalation steps run in order, once each, and go to the audit trail.
+ */
+export async function runReminderRound(db: Db, settings: Settings, now: Date, opts: { timeZone: string; batch?: number }): Promise<TickResult> {
+  const cal = calendarFrom(settings);
+  const t: Translate = createTranslator('vi');
+  const tz = opts.timeZone;
+  const sent = { nudges: 0, departmentRounds: 0, escalations: 0 };
+  const outbox = await db.$transaction(
+    async (tx) => {
+      // Rounds are serialized across workers: a second worker waits, then finds nothing due.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      const locked = await tx.$queryRaw<{ id: number }[]>`
+        SELECT "id" FROM "Ticket" WHERE "nextReminderAt" IS NOT NULL AND "nextReminderAt" <= ${now}
+        ORDER BY "nextReminderAt" ASC LIMIT ${opts.batch ?? 500} FOR UPDATE SKIP LOCKED`;
+      if (locked.length === 0) return [];
+      const tickets = await tx.ticket.findMany({ where: { id: { in: locked.map((r) => r.id) } }, include: { commune: true, department: true } });
+      const nudges = new Set<number>();
+      const deptRounds = new Set<string>();
+      const deptDue = new Set<number>();
+      const escalations: { ticketId: number; notify: EscalationTarget; step: number }[] = [];
+
+      for (const ticket of tickets) {
+        let state = { ...ticket };
+        // A ticket may owe several events at once (an escalation and a reminder): take them in order.
+        for (let i = 0; i < 6; i++) {
+          const plan = planReminder(state, settings, cal);
+          if (!plan || plan.at.getTime() > now.getTime()) break;
+          if (plan.kind === 'nudge_support') {
+            nudges.add(ticket.id);
+            state = { ...state, lastNudgeAt: now };
+          } else if (plan.kind === 'remind_department') {
+            if (ticket.departmentCode) deptRounds.add(ticket.departmentCode);
+            deptDue.add(ticket.id);
+            state = { ...state, lastDepartmentReminderAt: now };
+          } else {
+            escalations.push({ ticketId: ticket.id, notify: plan.notify!, step: plan.escalationStep! });
+            state = { ...state, escalationStep: plan.escalationStep! + 1 };
+          }
+        }
+        const next = planReminder(state, settings, cal)?.at ?? null;
+        await tx.ticket.update({
+          where: { id: ticket.id },
+          data: { lastNudgeAt: state.lastNudgeAt, lastDepartmentReminderAt: state.lastDepartmentReminderAt, escalationStep: state.escalationStep, nextReminderAt: next },
+        });
+      }
+
+      const out = new OutboxWriter(tx);
+      const toDue = (x: (typeof tickets)[number] | Prisma.TicketGetPayload<{ include: { commune: true; department: true } }>): Due => ({
+        id: x.id,
+        code: x.code,
+        communeName: x.commune.name,
+        departmentCode: x.departmentCode,
+        departmentName: x.department?.name ?? null,
+        headMention: x.department?.headMention ?? null,
+        createdAt: x.createdAt,
+        assignedAt: x.assignedAt,
+        dueAt: x.dueAt,
+      });
+      const dueLabel = (d: Due) => {
+        if (!d.dueAt) return '';
+        const s = dueState(d.dueAt, now, settings, cal);
+        return s === 'ok' ? '' : ` — <b>${t(s === 'due_soon' ? 'due-soon' : 'due-overdue')}</b>`;
+      };
+
+      // Support team: one message listing every unclaimed ticket.
+      if (nudges.size > 0) {
+        const waiting = await tx.ticket.findMany({ where: { status: 'new', parentId: null }, include: { commune: true, department: true }, orderBy: { id: 'asc' }, take: 50 });
+        const lines = [t('reminder-unclaimed-title', { count: waiting.length })];
+        for (const w of waiting.map(toDue)) lines.push(t('reminder-unclaimed-item', { code: w.code, commune: escapeHtml(w.communeName), at: formatDateTime(w.createdAt, tz), age: workingDays(cal, settings, w.createdAt, now) }));
+        for (const chat of await tx.chat.findMany({ where: { role: 'support', active: true } })) await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:support' });
+        // Everyone listed was nudged in this round.
+        for (const w of waiting) {
+          await tx.ticket.update({ where: { id: w.id }, data: { lastNudgeAt: now } });
+          await rescheduleReminder(tx, w.id, settings);
+        }
+        await tx.reminderRound.create({ data: { key: `nudge:${now.toISOString()}`, kind: 'nudge_support', ticketIds: [...nudges] } });
+        sent.nudges++;
+      }
+
+      // Each department: one message listing all its waiting tickets.
+      for (const dept of deptRounds) {
+        const all = await tx.ticket.findMany({
+          where: { departmentCode: dept, status: { in: ['assigned', 'reopened'] } },
+          include: { commune: true, department: true },
+          orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+          take: 50,
+        });
+        // A snoozed ticket is left out of routine rounds until its snooze ends.
+        const waiting = all.filter((w) => !w.snoozedUntil || w.snoozedUntil <= now || deptDue.has(w.id));
+        if (waiting.length === 0) continue;
+        const first = toDue(waiting[0]!);
+        const lines = [t('reminder-department-title', { department: escapeHtml(first.departmentName ?? dept), count: waiting.length })];
+        for (const w of waiting.map(toDue)) {
+          lines.push(
+            t('reminder-department-item', {
+              code: w.code,
+              commune: escapeHtml(w.communeName),
+              age: workingDays(cal, settings, w.assignedAt ?? w.createdAt, now),
+              deadline: w.dueAt ? formatDateTime(w.dueAt, tz) : '—',
+              due: dueLabel(w),
+            }),
+          );
+        }
+        lines.push(t('reminder-department-footer'));
+        for (const chat of await tx.chat.findMany({ where: { role: 'department', departmentCode: dept, active: true } })) {
+          await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:department' });
+        }
+        // Everyone listed was reminded in this round.
+        for (const w of waiting) {
+          await tx.ticket.update({ where: { id: w.id }, data: { lastDepartmentReminderAt: now } });
+          await rescheduleReminder(tx, w.id, settings);
+        }
+        await tx.reminderRound.create({ data: { key: `dept:${dept}:${now.toISOString()}`, kind: 'remind_department', ticketIds: waiting.map((w) => w.id) } });
+        sent.departmentRounds++;
+      }
+
+      // Escalations: grouped per target so each group still gets one message per round.
+      const byTarget = new Map<EscalationTarget, { ticket: Due; step: number }[]>();
+      for (const e of escalations) {
+        const ticket = tickets.find((x) => x.id === e.ticketId)!;
+        byTarget.set(e.notify, [...(byTarget.get(e.notify) ?? []), { ticket: toDue(ticket), step: e.step }]);
+        await tx.ticketEvent.create({
+          data: { ticketId: ticket.id, actorId: null, actorLabel: 'Tháo gỡ', kind: 'escalated', text: t(`escalation-target-${e.notify}`), data: { step: e.step, notify: e.notify }, createdAt: now },
+        });
+        sent.escalations++;
+      }
+      for (const [target, items] of byTarget) {
+        const item = (x: { ticket: Due }) =>
+          t('escalation-item', { code: x.ticket.code, commune: escapeHtml(x.ticket.communeName), department: escapeHtml(x.ticket.departmentName ?? ''), deadline: x.ticket.dueAt ? formatDateTime(x.ticket.dueAt, tz) : '—' });
+        if (target === 'department_head') {
+          const perDept = new Map<string, typeof items>();
+          for (const x of items) if (x.ticket.departmentCode) perDept.set(x.ticket.departmentCode, [...(perDept.get(x.ticket.departmentCode) ?? []), x]);
+          for (const [dept, list] of perDept) {
+            const head = list[0]!.ticket.headMention;
+            const html = [t('escalation-department-head', { head: head ? escapeHtml(head) : t('escalation-no-head'), department: escapeHtml(list[0]!.ticket.departmentName ?? dept) }), ...list.map(item)].join('\n');
+            for (const chat of await tx.chat.findMany({ where: { role: 'department', departmentCode: dept, active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:department_head' });
+          }
+        } else if (target === 'support_lead') {
+          const leads = await tx.person.findMany({ where: { isSupportLead: true } });
+          const mention = leads.length ? leads.map((p) => (p.username ? `@${p.username}` : escapeHtml(p.displayName))).join(' ') : t('leads-none');
+          const html = [t('escalation-support-lead', { leads: mention }), ...items.map(item)].join('\n');
+          for (const chat of await tx.chat.findMany({ where: { role: 'support', active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:support_lead' });
+        } else {
+          const html = [t('escalation-leaders', { count: items.length }), ...items.map(item)].join('\n');
+          for (const chat of await tx.chat.findMany({ where: { role: 'leaders', active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:leaders' });
+        }
+      }
+      // Cards show "sắp đến hạn" / "quá hạn": refresh those of tickets whose state moved.
+      for (const ticket of tickets) {
+        const cards = await tx.outboundMessage.findMany({ where: { ticketId: ticket.id, purpose: { startsWith: 'card:' } }, distinct: ['platform', 'chatExternalId', 'purpose'], select: { platform: true, chatExternalId: true, purpose: true } });
+        for (const c of cards) await out.card({ platform: c.platform, externalId: c.chatExternalId }, ticket.id, c.purpose!.slice(5) as 'support' | 'department' | 'commune');
+      }
+      return out.created;
+    },
+    { timeout: 60_000 },
+  );
+  const next = await db.ticket.findFirst({ where: { nextReminderAt: { not: null } }, orderBy: { nextReminderAt: 'asc' }, select: { nextReminderAt: true } });
+  return { outbox, sent, nextAt: next?.nextReminderAt ?? null };
+}

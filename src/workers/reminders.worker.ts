@@ -1,0 +1,22 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { runReminderRound } from '../app/reminders.js';
+import type { Queues } from '../queues/queues.js';
+import type { Settings } from '../settings.js';
+
+/**
+ * A reminder round: sends what is due now, then wakes itself at the next due time. Triggered by
+ * delayed jobs (exact times) and by a periodic scheduler (the safety net after Redis loses jobs).
+ */
+export function createRemindersProcessor(deps: { prisma: Db; config: Config; settings: Settings; logger: Logger; queues: Queues; clock?: () => Date }) {
+  const clock = deps.clock ?? (() => new Date());
+  return async function reminderRound(): Promise<string> {
+    const result = await runReminderRound(deps.prisma, deps.settings, clock(), { timeZone: deps.config.APP_TIMEZONE });
+    await deps.queues.enqueueOutbox(result.outbox);
+    if (result.nextAt) await deps.queues.scheduleReminderTicks([result.nextAt]);
+    const { nudges, departmentRounds, escalations } = result.sent;
+    if (nudges || departmentRounds || escalations) deps.logger.info(result.sent, 'reminder round sent');
+    return `nudges=${nudges} departments=${departmentRounds} escalations=${escalations}`;
+  };
+}
