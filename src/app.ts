@@ -23,7 +23,9 @@ import { Queues } from './queues/queues.js';
 import { createHttpServer } from './server/http.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { ensureSchedulers, startWorkers, type RunningWorkers } from './workers/index.js';
+import { createDigestProcessor } from './workers/digest.worker.js';
 import { createOutboxFailureHandler, createOutboxProcessor } from './workers/outbox.worker.js';
+import { createRemindersProcessor } from './workers/reminders.worker.js';
 import { createSweepProcessor } from './workers/sweep.worker.js';
 import { createUpdatesFailureHandler, createUpdatesProcessor, type UpdateHandler } from './workers/updates.worker.js';
 
@@ -104,7 +106,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   if (config.BOT_TOKEN) {
     bot = createTelegramBot({ config, settings, logger, token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
     if (!opts.botInfo) await retry('getMe', logger, () => bot!.init());
-    channels.telegram = TelegramChannel.create(config.BOT_TOKEN, config.TELEGRAM_API_ROOT);
+    channels.telegram = TelegramChannel.create(config.BOT_TOKEN, config.TELEGRAM_API_ROOT, config.BOT_API_TIMEOUT_SECONDS);
     logger.info({ bot: bot.botInfo.username, apiRoot: config.TELEGRAM_API_ROOT, mode: config.BOT_MODE }, 'Telegram adapter on');
   } else {
     logger.warn('BOT_TOKEN is not set: the Telegram adapter is off (set BOT_TOKEN, or run `npm run demo` to try the bot offline)');
@@ -116,7 +118,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     if (bot) handlers.telegram = (payload) => bot!.handleUpdate(payload as Update);
     const updatesDeps = { prisma: db.prisma, logger, queues, handlers, ...(opts.clock ? { clock: opts.clock } : {}) };
     const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, Math.max(config.SEND_CHAT_INTERVAL_MS, Math.ceil(60_000 / config.SEND_GROUP_PER_MINUTE)));
-    const outboxDeps = { prisma: db.prisma, config, logger, queues, pacer, channels };
+    const outboxDeps = { prisma: db.prisma, config, settings, logger, queues, pacer, channels };
     workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [
       { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },
       {
@@ -126,9 +128,13 @@ export async function startApp(opts: AppOptions): Promise<App> {
         limiter: { max: Math.max(1, Math.floor(config.SEND_GLOBAL_PER_SECOND)), duration: 1000 },
         onFailed: createOutboxFailureHandler(outboxDeps),
       },
-      { queue: QUEUE.maintenance, processor: createSweepProcessor({ prisma: db.prisma, queues, logger }), concurrency: 1 },
+      { queue: QUEUE.maintenance, processor: createSweepProcessor({ prisma: db.prisma, queues, logger, graceMs: config.SWEEP_GRACE_MS }), concurrency: 1 },
+      { queue: QUEUE.reminders, processor: createRemindersProcessor({ prisma: db.prisma, config, settings, logger, queues, ...(opts.clock ? { clock: opts.clock } : {}) }), concurrency: 1 },
+      { queue: QUEUE.digest, processor: createDigestProcessor({ prisma: db.prisma, settings, logger, queues, ...(opts.clock ? { clock: opts.clock } : {}) }), concurrency: 1 },
     ]);
-    await retry('job schedulers', logger, () => ensureSchedulers(queues));
+    await retry('job schedulers', logger, () => ensureSchedulers(queues, settings, config.SWEEP_EVERY_MS));
+    // A FLUSHALL, or a Redis that lost its data, takes the schedulers with it: put them back regularly.
+    workers.every(2 * config.SWEEP_EVERY_MS, 'job schedulers', () => ensureSchedulers(queues, settings, config.SWEEP_EVERY_MS));
   }
 
   let server: Server | null = null;

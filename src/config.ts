@@ -75,6 +75,13 @@ const ConfigSchema = z
     SEND_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(1000)),
     SEND_GROUP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
     REPORT_FLOOD_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10)),
+    /** How long one Bot API call may take before it counts as failed (its outcome then unknown). */
+    BOT_API_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(600).default(20)),
+    /** The sweep re-enqueues stored work Redis lost: how often it runs, and how old a row must be first. */
+    SWEEP_EVERY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(500).default(30_000)),
+    SWEEP_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(20_000)),
+    /** A job's lock; a job whose worker died is redone after about this long (stall check every half). */
+    JOB_LOCK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).default(30_000)),
   })
   .superRefine((c, ctx) => {
     if (c.BOT_MODE === 'webhook' && c.BOT_TOKEN) {

@@ -1,7 +1,9 @@
 import type { Scope } from './scope.js';
 import { showHelp } from './features/help.js';
+import { sendCentralReport, sendDigestNow, sendExport, sendOverdueList } from './features/leaders.js';
 import { createLinkCode, LINK_CODE_PATTERN, linkChat, redeemLinkCode } from './features/link.js';
 import { fileReport } from './features/report.js';
+import * as tickets from './features/tickets.js';
 import { foldVietnamese } from './format.js';
 
 export type CommandHandler = (scope: Scope, args: string) => Promise<void>;
@@ -17,6 +19,27 @@ export const COMMANDS: Record<string, CommandHandler> = {
   lienket: linkChat,
   taoma: createLinkCode,
   baocao: fileReport,
+  tonghop: sendDigestNow,
+  quahan: sendOverdueList,
+  xuatexcel: sendExport,
+  baocaotw: sendCentralReport,
+  nhan: tickets.claimCommand,
+  chuyen: tickets.assignCommand,
+  traloi: tickets.answerCommand,
+  tralai: tickets.returnCommand,
+  giahan: tickets.extensionCommand,
+  xong: tickets.confirmCommand,
+  molai: tickets.reopenCommand,
+  ghichu: tickets.noteCommand,
+  tuchoi: tickets.rejectCommand,
+  gop: tickets.mergeCommand,
+  mucdo: tickets.priorityCommand,
+  kientw: tickets.centralCommand,
+  phieu: tickets.statusCommand,
+  ds: (scope) => tickets.listCommand(scope),
+  linhvuc: tickets.categoryCommand,
+  truongso: tickets.departmentHeadCommand,
+  truongnhom: (scope) => tickets.supportLeadCommand(scope),
 };
 
 /** Dispatches a text message that is a command (with or without slash); true if it was one. */

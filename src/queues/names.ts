@@ -14,10 +14,14 @@ export const JOB = {
   processUpdate: 'process-update',
   send: 'send',
   sweep: 'sweep',
+  dailyDigest: 'daily-digest',
+  reminderTick: 'reminder-tick',
 } as const;
 
 export const SCHEDULER = {
   sweep: 'sweep-every-30s',
+  dailyDigest: 'digest-daily',
+  reminderSweep: 'reminder-sweep',
 } as const;
 
 /** Jobs carry ids, never content: processors re-read the database, so running twice is harmless. */
@@ -28,6 +32,9 @@ export const OutboxJob = z.object({ outboxId: z.string().regex(/^\d+$/) });
 export type OutboxJob = z.infer<typeof OutboxJob>;
 
 export const SweepJob = z.object({}).passthrough();
+
+/** The daily digest job names no chat or date: the processor works them out from the clock and the database. */
+export const DigestJob = z.object({}).passthrough();
 
 export const updateJobId = (inboundId: bigint | string) => `in-${inboundId}`;
 export const outboxJobId = (outboxId: bigint | string) => `out-${outboxId}`;

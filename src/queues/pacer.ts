@@ -34,9 +34,14 @@ export class ChatPacer {
     return `${this.prefix}:pace:${platform}:${chatId}`;
   }
 
+  /** The gap kept between two messages to one chat. */
+  intervalFor(isGroup: boolean): number {
+    return isGroup ? this.groupIntervalMs : this.privateIntervalMs;
+  }
+
   /** Reserves a slot; returns the epoch ms at which this message may go. */
   async reserve(platform: string, chatId: string, isGroup: boolean, now = Date.now()): Promise<number> {
-    const interval = isGroup ? this.groupIntervalMs : this.privateIntervalMs;
+    const interval = this.intervalFor(isGroup);
     if (interval <= 0) return now;
     return Number(await this.redis.eval(RESERVE, 1, this.key(platform, chatId), now, interval));
   }

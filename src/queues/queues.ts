@@ -10,6 +10,8 @@ export class Queues {
   readonly updates: Queue;
   readonly outbox: Queue;
   readonly maintenance: Queue;
+  readonly digest: Queue;
+  readonly reminders: Queue;
 
   constructor(
     readonly connection: Redis,
@@ -20,6 +22,9 @@ export class Queues {
     this.updates = new Queue(QUEUE.updates, { ...opts, defaultJobOptions: { ...keep, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } } });
     this.outbox = new Queue(QUEUE.outbox, { ...opts, defaultJobOptions: { ...keep, attempts: 12, backoff: { type: 'exponential', delay: 2_000 } } });
     this.maintenance = new Queue(QUEUE.maintenance, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } } });
+    // A digest that failed (database down at 07:30) is retried for about half an hour; the DigestRun key keeps it to one per day.
+    this.reminders = new Queue(QUEUE.reminders, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 5, backoff: { type: 'exponential', delay: 5_000 } } });
+    this.digest = new Queue(QUEUE.digest, { ...opts, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 7, backoff: { type: 'exponential', delay: 30_000 } } });
   }
 
   async enqueueUpdate(inboundId: bigint): Promise<void> {
@@ -40,7 +45,20 @@ export class Queues {
     }
   }
 
+  /**
+   * Wakes the reminder round at `at` (a delayed job; the job id makes repeats of the same instant
+   * one job). Best effort: the periodic reminder sweep catches anything Redis lost.
+   */
+  async scheduleReminderTicks(times: readonly Date[]): Promise<void> {
+    const unique = [...new Set(times.map((d) => d.getTime()))];
+    try {
+      await Promise.all(unique.map((at) => this.reminders.add(JOB.reminderTick, {}, { jobId: `tick-${at}`, delay: Math.max(0, at - Date.now()) })));
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'could not schedule reminder round; the sweep will run it');
+    }
+  }
+
   async close(): Promise<void> {
-    await Promise.allSettled([this.updates.close(), this.outbox.close(), this.maintenance.close()]);
+    await Promise.allSettled([this.updates.close(), this.outbox.close(), this.maintenance.close(), this.digest.close(), this.reminders.close()]);
   }
 }

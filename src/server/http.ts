@@ -6,6 +6,11 @@ import type { AcceptResult } from '../ingress/inbox.js';
 import type { Metrics } from './metrics.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Longest a webhook waits for the update to be stored. Past it the answer is 503 and Telegram sends
+ * the update again later; a store that still completes makes that resend a harmless duplicate.
+ */
+const ACCEPT_DEADLINE_MS = 4_500;
 
 /** Compares secrets in constant time (hashing first makes the lengths equal). */
 export function secretMatches(given: string | undefined, expected: string): boolean {
@@ -23,6 +28,20 @@ export interface HttpDeps {
   telegram?: { secret: string; accept: (updateId: string, payload: object) => Promise<AcceptResult> } | undefined;
   ready: () => Promise<Record<string, boolean>>;
   isShuttingDown: () => boolean;
+  /** Overrides ACCEPT_DEADLINE_MS. */
+  acceptDeadlineMs?: number;
+}
+
+class Deadline extends Error {}
+
+/** Settles like `work`, or rejects with Deadline after `ms`; a late failure of `work` is dropped. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Deadline(`not stored within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 class BodyTooLarge extends Error {}
@@ -115,7 +134,7 @@ async function telegramWebhook(deps: HttpDeps, req: IncomingMessage, res: Server
     return send(res, 400, { ok: false, error: 'not a Telegram update' });
   }
   try {
-    const result = await tg.accept(String(parsed.data.update_id), parsed.data);
+    const result = await withDeadline(tg.accept(String(parsed.data.update_id), parsed.data), deps.acceptDeadlineMs ?? ACCEPT_DEADLINE_MS);
     deps.metrics.updatesReceived.inc({ platform: 'telegram', result });
     send(res, 200, { ok: true, result });
   } catch (err) {

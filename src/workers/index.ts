@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { QUEUE, SCHEDULER, JOB, type QueueName } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
+import type { Settings } from '../settings.js';
+import { digestCronPattern } from './digest.worker.js';
 import type { Metrics } from '../server/metrics.js';
 
 export interface WorkerSpec {
@@ -16,6 +18,8 @@ export interface WorkerSpec {
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** Runs `task` every `ms` while the workers run (failures are logged); stopped by close(). */
+  every(ms: number, what: string, task: () => Promise<unknown>): void;
   close(capMs?: number): Promise<void>;
 }
 
@@ -32,8 +36,9 @@ export function startWorkers(deps: { connection: Redis; config: Config; logger: 
       concurrency: spec.concurrency,
       ...(spec.limiter ? { limiter: spec.limiter } : {}),
       maxStalledCount: 1,
-      stalledInterval: 15_000,
-      lockDuration: 30_000,
+      // A job whose worker died keeps its lock until it expires; the stall check then hands it on.
+      stalledInterval: Math.max(500, Math.floor(deps.config.JOB_LOCK_MS / 2)),
+      lockDuration: deps.config.JOB_LOCK_MS,
       autorun: true,
     });
     worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
@@ -52,10 +57,19 @@ export function startWorkers(deps: { connection: Redis; config: Config; logger: 
     });
     return worker;
   });
+  const timers: NodeJS.Timeout[] = [];
   return {
     workers,
+    every(ms, what, task) {
+      const timer = setInterval(() => {
+        task().catch((err: Error) => deps.logger.warn({ err: err.message }, `${what} failed; trying again in ${ms} ms`));
+      }, ms);
+      timer.unref();
+      timers.push(timer);
+    },
     // worker.close() waits for running jobs with no limit of its own: cap it so shutdown ends.
     async close(capMs = 10_000) {
+      for (const timer of timers.splice(0)) clearInterval(timer);
       const graceful = Promise.allSettled(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), capMs).unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {
@@ -67,8 +81,12 @@ export function startWorkers(deps: { connection: Redis; config: Config; logger: 
 }
 
 /** Recurring jobs are job schedulers (the v5 repeat API is gone in BullMQ 6); upserting is idempotent. */
-export async function ensureSchedulers(queues: Queues): Promise<void> {
-  await queues.maintenance.upsertJobScheduler(SCHEDULER.sweep, { every: 30_000 }, { name: JOB.sweep, data: {} });
+export async function ensureSchedulers(queues: Queues, settings: Pick<Settings, 'digest' | 'timezone'>, sweepEveryMs = 30_000): Promise<void> {
+  await queues.maintenance.upsertJobScheduler(SCHEDULER.sweep, { every: sweepEveryMs }, { name: JOB.sweep, data: {} });
+  // Every day at the digest time in the province's zone; the processor skips days off.
+  // The reminder round also runs every minute: after Redis lost its delayed jobs, nothing is missed.
+  await queues.reminders.upsertJobScheduler(SCHEDULER.reminderSweep, { every: 60_000 }, { name: JOB.reminderTick, data: {} });
+  await queues.digest.upsertJobScheduler(SCHEDULER.dailyDigest, { pattern: digestCronPattern(settings.digest.at), tz: settings.timezone }, { name: JOB.dailyDigest, data: {} });
 }
 
 export { QUEUE };

@@ -24,20 +24,56 @@ export interface OutboxDeps {
 
 /** Longest wait done in-process; longer waits hand the job back to Redis as delayed. */
 const MAX_INLINE_WAIT_MS = 2_500;
+/** How often a message queued behind another one to the same chat looks again. */
+const ORDER_POLL_MS = 40;
+/**
+ * Messages to one chat go out in the order they were written. An earlier message holds later ones
+ * back for at most this long: its job may be lost until the sweep finds it, or be in a long backoff.
+ */
+const ORDER_HOLD_MS = 10 * 60_000;
+/** Attempts that may have reached the platform; after this many a retry could make a third copy. */
+const MAX_UNCONFIRMED = 2;
+/** One "this chat is unreachable" notice per chat in this window, however many messages fail. */
+const UNREACHABLE_NOTICE_EVERY_MS = 60 * 60_000;
+
+/** What a send job remembers between its runs (job data besides the row id). */
+interface SendState {
+  /** A pacer slot reserved before the job was handed back to Redis to wait for it. */
+  slot?: number;
+  /** Nothing is tried before this: the platform asked us to wait (429 retry_after). */
+  notBefore?: number;
+  /** Earlier attempts whose outcome is unknown (timeout, connection cut after the request left). */
+  unconfirmed?: number;
+}
 
 class PermanentFailure extends Error {}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
  * Sends one outbox row. Safe to run twice: a row already sent is skipped, and the sent message id
  * is recorded so a retry after an unknown outcome can duplicate a message at most once.
+ * Messages to one chat keep their order and the pacer's spacing across every process.
  */
 export function createOutboxProcessor(deps: OutboxDeps) {
   const { prisma, logger } = deps;
 
-  async function markFailed(row: OutboundMessage, reason: string, notifyAdmins: boolean) {
+  async function markFailed(row: OutboundMessage, reason: string, notify: 'always' | 'once-per-chat' | 'never') {
     await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: reason.slice(0, 1000), attempts: { increment: 1 } } });
     logger.warn({ outboxId: row.id.toString(), chat: row.chatExternalId, purpose: row.purpose, reason }, 'message could not be delivered');
-    if (notifyAdmins) await tellAdminsAboutFailure(deps, row, reason);
+    if (notify === 'never') return;
+    if (notify === 'once-per-chat' && !(await firstNoticeFor(row))) return;
+    await tellAdminsAboutFailure(deps, row, reason);
+  }
+
+  /** True the first time in the window a chat is reported unreachable (Redis keeps the mark). */
+  async function firstNoticeFor(row: OutboundMessage): Promise<boolean> {
+    const key = `${deps.config.QUEUE_PREFIX}:notice:unreachable:${row.platform}:${row.chatExternalId}`;
+    try {
+      return (await deps.queues.connection.set(key, '1', 'PX', UNREACHABLE_NOTICE_EVERY_MS, 'NX')) === 'OK';
+    } catch {
+      return true; // without Redis, telling twice beats not telling
+    }
   }
 
   async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel): Promise<OutboundRequest> {
@@ -72,37 +108,102 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     }
   }
 
+  /**
+   * A group became a supergroup (Telegram's migrate_to_chat_id): the chat row, with its links, and
+   * every pending message move to the new id. If the supergroup's own service message got there
+   * first it made a bare row for the new id; the linked row takes its place.
+   */
+  async function moveChat(platform: Platform, from: string, to: string): Promise<void> {
+    await prisma.$transaction(async (tx) => {
+      const old = await tx.chat.findUnique({ where: { platform_externalId: { platform, externalId: from } } });
+      const fresh = await tx.chat.findUnique({ where: { platform_externalId: { platform, externalId: to } } });
+      if (old && fresh) {
+        if (fresh.role === 'none') {
+          await tx.ticket.updateMany({ where: { sourceChatId: fresh.id }, data: { sourceChatId: old.id } });
+          await tx.chat.delete({ where: { id: fresh.id } });
+          await tx.chat.update({ where: { id: old.id }, data: { externalId: to, active: true } });
+        } else {
+          // Both ids are linked on their own: the supergroup's link stands, the old id is dead.
+          await tx.chat.update({ where: { id: old.id }, data: { active: false } });
+        }
+      } else if (old) {
+        await tx.chat.update({ where: { id: old.id }, data: { externalId: to } });
+      }
+      await tx.outboundMessage.updateMany({ where: { platform, chatExternalId: from, status: 'pending' }, data: { chatExternalId: to } });
+    });
+    logger.info({ from, to }, 'chat migrated to a supergroup; its link and pending messages moved');
+  }
+
+  /**
+   * The row as it is now (a chat migration may have moved it) and how many earlier messages to its
+   * chat have not gone out (or failed) yet.
+   */
+  async function placeInLine(id: bigint): Promise<{ status: string; chat: string; ahead: number } | undefined> {
+    const since = new Date(Date.now() - ORDER_HOLD_MS);
+    const rows = await prisma.$queryRaw<{ status: string; chat: string; ahead: number }[]>`
+      SELECT me."status"::text AS status, me."chatExternalId" AS chat,
+        (SELECT count(*) FROM "OutboundMessage" o
+          WHERE o."platform" = me."platform" AND o."chatExternalId" = me."chatExternalId" AND o."status" = 'pending'
+            AND o."id" < me."id" AND o."method" <> 'answer_action' AND o."createdAt" > ${since})::int AS ahead
+      FROM "OutboundMessage" me WHERE me."id" = ${id}`;
+    return rows[0];
+  }
+
   return async function processOutbox(job: Job, token?: string): Promise<string> {
     const { outboxId } = OutboxJob.parse(job.data);
+    const state = job.data as SendState;
     const row = await prisma.outboundMessage.findUnique({ where: { id: BigInt(outboxId) } });
     if (!row || row.status !== 'pending') return 'skipped';
     const channel = deps.channels[row.platform];
     if (!channel) {
-      await markFailed(row, `${row.platform} channel is not configured`, false);
+      await markFailed(row, `${row.platform} channel is not configured`, 'never');
       return 'no-channel';
     }
     const payload = row.payload as unknown as OutboxPayload;
     const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: row.platform, externalId: row.chatExternalId } } });
     if (chatRow && !chatRow.active && payload.op !== 'answer_action') {
-      await markFailed(row, 'chat is inactive (bot blocked or removed)', false);
+      await markFailed(row, 'chat is inactive (bot blocked or removed)', 'once-per-chat');
       return 'inactive';
     }
-    const chat: ChatAddress = { platform: row.platform, externalId: row.chatExternalId };
+    let chat: ChatAddress = { platform: row.platform, externalId: row.chatExternalId };
 
+    /** Hands the job back to Redis until `until`; it does not spend an attempt. */
+    const park = async (until: number, data: Record<string, unknown>): Promise<never> => {
+      await job.updateData(data);
+      await job.moveToDelayed(until, token!);
+      throw new DelayedError();
+    };
+
+    let slot: number | null = null;
     if (payload.op !== 'answer_action') {
-      const notBefore = typeof job.data.notBefore === 'number' ? job.data.notBefore : null;
-      let slot = notBefore;
-      if (slot === null || Date.now() + 50 < slot - MAX_INLINE_WAIT_MS) {
-        const isGroup = chatRow ? chatRow.kind === 'group' : row.chatExternalId.startsWith('-');
-        slot = notBefore ?? (await deps.pacer.reserve(row.platform, row.chatExternalId, isGroup));
+      const isGroup = chatRow ? chatRow.kind === 'group' : row.chatExternalId.startsWith('-');
+      const interval = deps.pacer.intervalFor(isGroup);
+      if (state.notBefore !== undefined && state.notBefore > Date.now()) {
+        if (token && state.notBefore - Date.now() > MAX_INLINE_WAIT_MS) await park(state.notBefore, job.data);
+        await sleep(state.notBefore - Date.now());
       }
-      const wait = slot - Date.now();
-      if (wait > MAX_INLINE_WAIT_MS && token) {
-        await job.updateData({ ...job.data, notBefore: slot });
-        await job.moveToDelayed(slot, token);
-        throw new DelayedError();
+      if (state.slot !== undefined) {
+        // Woken for the slot reserved before; a later retry must reserve afresh.
+        slot = state.slot;
+        const { slot: _used, ...rest } = job.data as Record<string, unknown>;
+        await job.updateData(rest);
+      } else {
+        const deadline = Date.now() + MAX_INLINE_WAIT_MS;
+        for (;;) {
+          const place = await placeInLine(row.id);
+          if (!place || place.status !== 'pending') return 'skipped';
+          chat = { platform: row.platform, externalId: place.chat };
+          if (place.ahead === 0) break;
+          if (token && (place.ahead > 1 || Date.now() >= deadline)) {
+            // Further back in the line: come back about when our turn is near.
+            await park(Date.now() + Math.min(30_000, Math.max(interval, 100) * Math.max(1, place.ahead - 1)), job.data);
+          }
+          if (!token && Date.now() >= deadline) break;
+          await sleep(ORDER_POLL_MS);
+        }
+        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup);
+        if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await park(slot, { ...job.data, slot });
       }
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
 
     let request: OutboundRequest;
@@ -110,62 +211,70 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       request = await buildRequest(row, payload, chat, channel);
     } catch (err) {
       if (err instanceof PermanentFailure) {
-        await markFailed(row, err.message, true);
+        await markFailed(row, err.message, 'always');
         return 'failed';
       }
       throw err;
     }
+    // Built first, so the call leaves as close to its slot as possible.
+    if (slot !== null) await sleep(slot - Date.now());
 
-    try {
-      const result = await channel.deliver(request);
-      await prisma.outboundMessage.update({
-        where: { id: row.id },
-        data: { status: 'sent', sentAt: new Date(), sentMessageId: result.messageId, attempts: { increment: 1 }, lastError: null },
-      });
-      return 'sent';
-    } catch (err) {
-      if (!(err instanceof ChannelError)) throw err;
-      const f = err.failure;
-      switch (f.kind) {
-        case 'not_modified':
-          await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
-          return 'not-modified';
-        case 'rate_limited': {
-          // The only right answer to 429 is to wait; waiting does not spend an attempt.
-          const until = Date.now() + f.retryAfterMs;
-          await deps.pacer.pushBack(row.platform, row.chatExternalId, until);
-          await prisma.outboundMessage.update({ where: { id: row.id }, data: { lastError: `429 retry after ${f.retryAfterMs} ms` } });
-          if (!token) throw err;
-          await job.updateData({ ...job.data, notBefore: until });
-          await job.moveToDelayed(until, token);
-          throw new DelayedError();
-        }
-        case 'migrated': {
-          // The group became a supergroup: move the chat and its pending messages to the new id, then resend.
-          await prisma.$transaction(async (tx) => {
-            await tx.chat.updateMany({ where: { platform: row.platform, externalId: row.chatExternalId }, data: { externalId: f.newChatId } });
-            await tx.outboundMessage.updateMany({ where: { platform: row.platform, chatExternalId: row.chatExternalId, status: 'pending' }, data: { chatExternalId: f.newChatId } });
-          });
-          logger.info({ from: row.chatExternalId, to: f.newChatId }, 'chat migrated to a supergroup');
-          throw new Error(`chat migrated to ${f.newChatId}; resending`);
-        }
-        case 'forbidden':
-          await prisma.chat.updateMany({ where: { platform: row.platform, externalId: row.chatExternalId }, data: { active: false } });
-          await markFailed(row, `403 ${f.description}`, true);
-          return 'forbidden';
-        case 'bad_request':
-          if (request.op === 'edit' && /message to edit not found|message can't be edited/i.test(f.description)) {
-            // The card message is gone: post it anew.
-            await channel.deliver({ op: 'send', chat, content: request.content }).then((r) =>
-              prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), sentMessageId: r.messageId } }),
-            );
-            return 'resent';
+    for (let hop = 0; ; hop++) {
+      try {
+        const result = await channel.deliver(request);
+        await prisma.outboundMessage.update({
+          where: { id: row.id },
+          data: { status: 'sent', sentAt: new Date(), sentMessageId: result.messageId, chatExternalId: chat.externalId, attempts: { increment: 1 }, lastError: null },
+        });
+        return 'sent';
+      } catch (err) {
+        if (!(err instanceof ChannelError)) throw err;
+        const f = err.failure;
+        switch (f.kind) {
+          case 'not_modified':
+            await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+            return 'not-modified';
+          case 'rate_limited': {
+            // The only right answer to 429 is to wait; waiting does not spend an attempt.
+            const until = Date.now() + f.retryAfterMs;
+            await deps.pacer.pushBack(row.platform, chat.externalId, until);
+            await prisma.outboundMessage.update({ where: { id: row.id }, data: { lastError: `429 retry after ${f.retryAfterMs} ms` } });
+            logger.info({ outboxId, chat: chat.externalId, retryAfterMs: f.retryAfterMs }, 'rate limited; waiting as told');
+            if (!token) throw err;
+            const { slot: _spent, ...rest } = job.data as Record<string, unknown>;
+            return park(until, { ...rest, notBefore: until });
           }
-          await markFailed(row, f.description, true);
-          return 'failed';
-        case 'transient':
-          await prisma.outboundMessage.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: f.description.slice(0, 1000) } });
-          throw err;
+          case 'migrated': {
+            if (hop > 0) throw err;
+            await moveChat(row.platform, chat.externalId, f.newChatId);
+            chat = { platform: row.platform, externalId: f.newChatId };
+            request = await buildRequest(row, payload, chat, channel);
+            continue;
+          }
+          case 'forbidden':
+            await prisma.chat.updateMany({ where: { platform: row.platform, externalId: chat.externalId }, data: { active: false } });
+            await markFailed(row, `403 ${f.description}`, 'once-per-chat');
+            return 'forbidden';
+          case 'bad_request':
+            if (request.op === 'edit' && /message to edit not found|message can't be edited/i.test(f.description)) {
+              // The card message is gone: post it anew.
+              request = { op: 'send', chat, content: request.content };
+              continue;
+            }
+            await markFailed(row, f.description, 'always');
+            return 'failed';
+          case 'transient': {
+            const unconfirmed = (state.unconfirmed ?? 0) + (f.unconfirmed ? 1 : 0);
+            if (f.unconfirmed && unconfirmed >= MAX_UNCONFIRMED) {
+              // It may already be in the chat twice; a third try could make a third copy.
+              await markFailed(row, `no answer twice, the message may have arrived: not sent again (${f.description})`, 'always');
+              return 'unconfirmed';
+            }
+            if (f.unconfirmed) await job.updateData({ ...job.data, unconfirmed });
+            await prisma.outboundMessage.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: f.description.slice(0, 1000) } });
+            throw err;
+          }
+        }
       }
     }
   };
@@ -179,7 +288,7 @@ export function createOutboxFailureHandler(deps: OutboxDeps) {
     if (!parsed.success) return;
     const row = await deps.prisma.outboundMessage.findUnique({ where: { id: BigInt(parsed.data.outboxId) } });
     if (!row || row.status !== 'pending') return;
-    await deps.prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: err.message.slice(0, 1000) } });
+    await deps.prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: `gave up after ${job.attemptsMade} attempts: ${err.message}`.slice(0, 1000) } });
     await tellAdminsAboutFailure(deps, row, err.message);
   };
 }

@@ -1,5 +1,7 @@
+import type { Queue } from 'bullmq';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { outboxJobId, updateJobId } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
 
 /** How old a stored row must be before the sweep assumes its job was lost. */
@@ -11,10 +13,11 @@ const BATCH = 500;
  * after. This periodic sweep re-enqueues what the database says is due but Redis may have lost
  * (crash between commit and enqueue, Redis restart, FLUSHALL). Job ids make it harmless to repeat.
  */
-export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger: Logger; clock?: () => Date }) {
+export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger: Logger; clock?: () => Date; graceMs?: number }) {
   const clock = deps.clock ?? (() => new Date());
-  return async function sweep(): Promise<{ updates: number; outbox: number }> {
-    const before = new Date(clock().getTime() - GRACE_MS);
+  const graceMs = deps.graceMs ?? GRACE_MS;
+  return async function sweep(): Promise<{ updates: number; outbox: number; revived: number }> {
+    const before = new Date(clock().getTime() - graceMs);
     const updates = await deps.prisma.inboundUpdate.findMany({
       where: { processedAt: null, receivedAt: { lt: before }, NOT: { error: { startsWith: 'gave up' } } },
       select: { id: true },
@@ -29,7 +32,31 @@ export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger:
       take: BATCH,
     });
     await deps.queues.enqueueOutbox(outbox.map((o) => o.id));
-    if (updates.length || outbox.length) deps.logger.info({ updates: updates.length, outbox: outbox.length }, 'sweep re-enqueued stored work');
-    return { updates: updates.length, outbox: outbox.length };
+    const revived =
+      (await reviveFailed(deps.queues.updates, updates.map((u) => updateJobId(u.id)))) +
+      (await reviveFailed(deps.queues.outbox, outbox.map((o) => outboxJobId(o.id))));
+    if (updates.length || outbox.length) deps.logger.info({ updates: updates.length, outbox: outbox.length, revived }, 'sweep re-enqueued stored work');
+    return { updates: updates.length, outbox: outbox.length, revived };
   };
+}
+
+/**
+ * A job BullMQ gave up on while its row could not be marked (the database was down, the process
+ * died, a job stalled twice) stays in the failed set, and adding its id again does nothing. The row
+ * says the work is still due, so the job gets one more run; if that fails too, the failure handler
+ * records it this time.
+ */
+async function reviveFailed(queue: Queue, jobIds: string[]): Promise<number> {
+  let revived = 0;
+  for (const id of jobIds) {
+    const job = await queue.getJob(id);
+    if (!job || !(await job.isFailed())) continue;
+    try {
+      await job.retry('failed');
+      revived++;
+    } catch {
+      // Another sweep or worker moved it first.
+    }
+  }
+  return revived;
 }

@@ -30,8 +30,8 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
     const id = BigInt(inboundId);
     const outcome = await deps.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ processedAt: Date | null }[]>`SELECT "processedAt" FROM "InboundUpdate" WHERE "id" = ${id} FOR UPDATE`;
-      if (locked.length === 0) return { status: 'missing' as const, created: [] };
-      if (locked[0]!.processedAt) return { status: 'duplicate' as const, created: [] };
+      if (locked.length === 0) return { status: 'missing' as const, created: [], wakeups: [] };
+      if (locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
       const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id } });
       const handler = deps.handlers[row.platform];
       const now = clock();
@@ -42,9 +42,10 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         deps.logger.warn({ platform: row.platform, inboundId }, 'no handler for platform; update marked processed');
       }
       await tx.inboundUpdate.update({ where: { id }, data: { processedAt: now, attempts: { increment: 1 }, error: null } });
-      return { status: 'processed' as const, created: out.created };
+      return { status: 'processed' as const, created: out.created, wakeups: out.wakeups };
     });
     await deps.queues.enqueueOutbox(outcome.created);
+    await deps.queues.scheduleReminderTicks(outcome.wakeups);
     return outcome.status;
   };
 }

@@ -10,8 +10,10 @@ import { reply } from '../../app/scope.js';
 import { BotContext, unitOfWork } from './context.js';
 import { toInbound } from './inbound.js';
 import { helpFeature } from './features/help.js';
+import { leadersFeature } from './features/leaders.js';
 import { linkFeature } from './features/link.js';
 import { reportFeature } from './features/report.js';
+import { ticketsFeature } from './features/tickets.js';
 
 export interface TelegramBotDeps {
   config: Config;
@@ -72,8 +74,11 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<BotContext> {
   });
 
   const features = new Composer<BotContext>();
-  features.use(helpFeature, linkFeature, reportFeature);
+  features.use(helpFeature, linkFeature, reportFeature, ticketsFeature, leadersFeature);
   bot.use(features);
+
+  // A button nobody handled must still be answered, or Telegram shows a spinner.
+  bot.on('callback_query', (ctx) => ctx.scope.out.answerAction({ platform: 'telegram', externalId: String(ctx.chat?.id ?? '') }, ctx.callbackQuery.id, null));
 
   // Anything left: an unknown command in a private chat deserves an answer; groups stay quiet.
   bot.on('message', async (ctx) => {

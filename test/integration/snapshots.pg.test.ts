@@ -1,0 +1,79 @@
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTicketSnapshots } from '../../src/app/snapshots.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+const COUNT = 2_345;
+const T0 = Date.UTC(2026, 9, 1, 1, 0);
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+
+describe('loadTicketSnapshots on PostgreSQL', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    db = openDatabase({ databaseUrl: testDb.url, dataDir: tmpdir() });
+    const person = await db.prisma.person.create({ data: { platform: 'telegram', externalUserId: '42', displayName: 'Phạm Văn Đầu Mối' } });
+    await db.prisma.ticket.createMany({
+      data: Array.from({ length: COUNT }, (_, i) => ({
+        code: `HY-${String(i + 1).padStart(4, '0')}`,
+        communeCode: i % 2 === 0 ? '11953' : '11992',
+        text: `Kiến nghị số ${i + 1}`,
+        createdAt: at(i),
+        ...(i % 3 === 0 ? { status: 'answered' as const, categoryCode: 'nhan_su', departmentCode: 'SNV', answeredAt: at(i + 50) } : {}),
+      })),
+    });
+    const tickets = await db.prisma.ticket.findMany({ select: { id: true, code: true }, orderBy: { id: 'asc' } });
+    // Merge the last ticket into the first, as support does with a duplicate report.
+    await db.prisma.ticket.update({ where: { id: tickets.at(-1)!.id }, data: { parentId: tickets[0]!.id } });
+    // Events are inserted newest first so the loader, not the insertion order, must sort them.
+    const events = tickets.flatMap((t, i) => [
+      ...(i % 3 === 0
+        ? [
+            { ticketId: t.id, kind: 'answer_supplemented', text: `Bổ sung ${t.code}`, createdAt: at(i + 60), actorLabel: null, actorId: person.id },
+            { ticketId: t.id, kind: 'answered', text: `Trả lời ${t.code}`, createdAt: at(i + 50), actorLabel: 'Sở Nội vụ', fromStatus: 'assigned' as const, toStatus: 'answered' as const },
+          ]
+        : []),
+      { ticketId: t.id, kind: 'created', text: `Kiến nghị số ${i + 1}`, createdAt: at(i), actorLabel: 'Cán bộ xã', toStatus: 'new' as const },
+    ]);
+    await db.prisma.ticketEvent.createMany({ data: events });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('reads thousands of tickets across pages, each with its own timeline in time order', async () => {
+    const snapshots = await loadTicketSnapshots(db.prisma);
+    expect(snapshots).toHaveLength(COUNT);
+    expect(new Set(snapshots.map((s) => s.id)).size).toBe(COUNT);
+    expect(snapshots.map((s) => s.id)).toEqual([...snapshots.map((s) => s.id)].sort((a, b) => a - b));
+    for (const [i, s] of snapshots.entries()) {
+      expect(s.code).toBe(`HY-${String(i + 1).padStart(4, '0')}`);
+      expect(s.events[0]).toMatchObject({ kind: 'created', text: `Kiến nghị số ${i + 1}`, actor: 'Cán bộ xã', fromStatus: null, toStatus: 'new' });
+      if (i % 3 === 0) {
+        expect(s.events.map((e) => e.kind)).toEqual(['created', 'answered', 'answer_supplemented']);
+        // The latest answer, a supplement included, is the answer on record.
+        expect(s.answerText).toBe(`Bổ sung ${s.code}`);
+        // Without a recorded label the actor's display name stands in.
+        expect(s.events[2]!.actor).toBe('Phạm Văn Đầu Mối');
+        expect(s).toMatchObject({ status: 'answered', categoryLabel: 'Biên chế, nhân sự, chế độ cán bộ, đào tạo, quá tải', departmentName: 'Sở Nội vụ' });
+      } else {
+        expect(s.events).toHaveLength(1);
+        expect(s.answerText).toBeNull();
+        expect(s).toMatchObject({ status: 'new', categoryCode: null, categoryLabel: null, departmentCode: null, departmentName: null });
+      }
+    }
+    expect(snapshots[0]!.communeName).toBe('Phường Phố Hiến');
+    expect(snapshots[1]!.communeName).toBe('Xã Lạc Đạo');
+    expect(snapshots.at(-1)!.parentCode).toBe('HY-0001');
+    expect(snapshots[0]!.parentCode).toBeNull();
+  });
+
+  it('gives English category labels for English chats', async () => {
+    const [first] = await loadTicketSnapshots(db.prisma, { locale: 'en' });
+    expect(first!.categoryLabel).toBe('Staffing, personnel, training, overload');
+  });
+});
