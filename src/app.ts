@@ -60,6 +60,14 @@ const BOT_COMMANDS = [
   { command: 'baocao', description: 'Gửi kiến nghị, khó khăn' },
   { command: 'phieu', description: 'Xem tình trạng phiếu' },
   { command: 'ds', description: 'Các phiếu đang mở của đơn vị' },
+  { command: 'nhan', description: 'Tổ công tác nhận xử lý phiếu' },
+  { command: 'chuyen', description: 'Chuyển phiếu tới sở' },
+  { command: 'traloi', description: 'Sở trả lời phiếu bằng văn bản' },
+  { command: 'xong', description: 'Xã đồng ý câu trả lời' },
+  { command: 'molai', description: 'Xã chưa đồng ý, đề nghị trả lời lại' },
+  { command: 'tonghop', description: 'Báo cáo tổng hợp' },
+  { command: 'quahan', description: 'Danh sách phiếu quá hạn' },
+  { command: 'xuatexcel', description: 'Xuất Excel' },
   { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
 ];
 
