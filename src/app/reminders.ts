@@ -49,15 +49,18 @@ export interface TickResult {
   nextAt: Date | null;
 }
 
-/** Working days (one decimal) between two instants, for "đã giao 1,5 ngày". */
-function workingDays(cal: WorkingCalendar, settings: Settings, from: Date, to: Date): string {
+/** Working time between two instants, in the largest unit that reads well ("1,5 ngày", "3 giờ"). */
+function workingAge(t: Translate, cal: WorkingCalendar, settings: Settings, from: Date, to: Date): string {
   const dayMs = settings.workingHours.reduce((sum, [a, b]) => {
     const [ah, am] = a.split(':').map(Number);
     const [bh, bm] = b.split(':').map(Number);
     return sum + ((bh! * 60 + bm!) - (ah! * 60 + am!)) * 60_000;
   }, 0);
-  const days = cal.workingMsBetween(from, to) / (dayMs || 1);
-  return days.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  const ms = cal.workingMsBetween(from, to);
+  const fmt = (n: number) => n.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  if (dayMs > 0 && ms >= dayMs) return t('age-days', { n: fmt(ms / dayMs) });
+  if (ms >= 3_600_000) return t('age-hours', { n: fmt(ms / 3_600_000) });
+  return t('age-minutes', { n: Math.round(ms / 60_000) });
 }
 
 /**
@@ -131,7 +134,7 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
       if (nudges.size > 0) {
         const waiting = await tx.ticket.findMany({ where: { status: 'new', parentId: null }, include: { commune: true, department: true }, orderBy: { id: 'asc' }, take: 50 });
         const lines = [t('reminder-unclaimed-title', { count: waiting.length })];
-        for (const w of waiting.map(toDue)) lines.push(t('reminder-unclaimed-item', { code: w.code, commune: escapeHtml(w.communeName), at: formatDateTime(w.createdAt, tz), age: workingDays(cal, settings, w.createdAt, now) }));
+        for (const w of waiting.map(toDue)) lines.push(t('reminder-unclaimed-item', { code: w.code, commune: escapeHtml(w.communeName), at: formatDateTime(w.createdAt, tz), age: workingAge(t, cal, settings, w.createdAt, now) }));
         for (const chat of await tx.chat.findMany({ where: { role: 'support', active: true } })) await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:support' });
         // Everyone listed was nudged in this round.
         for (const w of waiting) {
@@ -160,7 +163,7 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
             t('reminder-department-item', {
               code: w.code,
               commune: escapeHtml(w.communeName),
-              age: workingDays(cal, settings, w.assignedAt ?? w.createdAt, now),
+              age: workingAge(t, cal, settings, w.assignedAt ?? w.createdAt, now),
               deadline: w.dueAt ? formatDateTime(w.dueAt, tz) : '—',
               due: dueLabel(w),
             }),
@@ -197,7 +200,9 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
           for (const x of items) if (x.ticket.departmentCode) perDept.set(x.ticket.departmentCode, [...(perDept.get(x.ticket.departmentCode) ?? []), x]);
           for (const [dept, list] of perDept) {
             const head = list[0]!.ticket.headMention;
-            const html = [t('escalation-department-head', { head: head ? escapeHtml(head) : t('escalation-no-head'), department: escapeHtml(list[0]!.ticket.departmentName ?? dept) }), ...list.map(item)].join('\n');
+            const department = escapeHtml(list[0]!.ticket.departmentName ?? dept);
+            const title = head ? t('escalation-department-head', { head: escapeHtml(head), department }) : t('escalation-department-no-head', { department });
+            const html = [title, ...list.map(item)].join('\n');
             for (const chat of await tx.chat.findMany({ where: { role: 'department', departmentCode: dept, active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:department_head' });
           }
         } else if (target === 'support_lead') {

@@ -32,7 +32,8 @@ export interface TelegramBotDeps {
 export function createTelegramBot(deps: TelegramBotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
     ContextConstructor: BotContext,
-    client: { apiRoot: deps.apiRoot, timeoutSeconds: 20 },
+    // Longer than the 25 s long poll; messages are sent by the outbox's own client.
+    client: { apiRoot: deps.apiRoot, timeoutSeconds: 60 },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
 
