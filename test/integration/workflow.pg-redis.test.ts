@@ -151,6 +151,22 @@ describe('workflow against PostgreSQL, Redis and the Bot API emulator', () => {
     await waitText(person.id, /đã được xác nhận giải quyết/);
   });
 
+  it('files travel: report photos reach the department, answer documents reach the commune', async () => {
+    const before = emu.botMessages(chat.communeA).length;
+    await emu.sendUserMessage({ chatId: chat.communeA, userId: official, photo: true, caption: '/baocao Kè bờ sông bị sạt lở, ảnh hiện trường kèm theo' });
+    const receipt = await eventually(async () => emu.botMessages(chat.communeA).slice(before).find((m) => /mã phiếu/.test(m.text ?? '')), 'receipt');
+    const code = /HY-\d{4}/.exec(receipt.text ?? '')![0];
+    await say(chat.support, ADMIN_ID, `/chuyen ${code} SNNMT`);
+    const photo = await eventually(async () => emu.botMessages(chat.dept).find((m) => m.photo && new RegExp(`Tệp đính kèm của phiếu ${code}`).test(m.caption ?? '')), 'photo in department group');
+    expect(photo.photo?.length).toBeGreaterThan(0);
+    const card = await waitText(chat.dept, new RegExp(`${code} ·`));
+    expect(card.text).toContain('Tệp đính kèm: 1');
+    await emu.sendUserMessage({ chatId: chat.dept, userId: deptUser, document: { file_name: 'cong-van-tra-loi.pdf', mime_type: 'application/pdf' }, caption: `/traloi ${code} Sở gửi công văn trả lời kèm theo.` });
+    const doc = await eventually(async () => emu.botMessages(chat.communeA).find((m) => m.document && /Trả lời phiếu/.test(m.caption ?? '')), 'answer document in commune group');
+    expect(doc.document?.file_name).toBe('cong-van-tra-loi.pdf');
+    expect(doc.caption).toContain('công văn trả lời');
+  });
+
   it('notes stay inside the support team', async () => {
     const code = await report(chat.communeA, official, 'Dự án đường liên xã chậm giải ngân vốn đầu tư công');
     await say(chat.support, ADMIN_ID, `/ghichu ${code} Đã gọi điện cho xã, chờ hồ sơ`);
