@@ -2,15 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/bot-api-emulator.js';
+import { buttonData } from '../support/chat.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
-function buttonData(m: EmulatorMessage, prefix: string): string {
-  const rows = (m.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
-  const found = rows.flat().find((b) => b.callback_data?.startsWith(prefix));
-  if (!found?.callback_data) throw new Error(`no button ${prefix}`);
-  return found.callback_data;
-}
 
 describe('classifier suggestions at intake', () => {
   let emu: BotApiEmulator | undefined;

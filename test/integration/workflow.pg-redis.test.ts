@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/bot-api-emulator.js';
+import { buttonData } from '../support/chat.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
-function buttonData(m: EmulatorMessage, prefix: string): string {
-  const rows = (m.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
-  const found = rows.flat().find((b) => b.callback_data?.startsWith(prefix));
-  if (!found?.callback_data) throw new Error(`no button ${prefix}`);
-  return found.callback_data;
-}
 
 describe('workflow against PostgreSQL, Redis and the Bot API emulator', () => {
   let emu: BotApiEmulator;
