@@ -14,6 +14,7 @@ import { ALLOWED_UPDATES, TelegramPoller } from './ingress/telegram-poller.js';
 import type { Logger } from './logger.js';
 import { createTelegramBot } from './platforms/telegram/bot.js';
 import { TelegramChannel } from './platforms/telegram/channel.js';
+import { chatIdOfUpdate } from './platforms/telegram/inbound.js';
 import type { BotContext } from './platforms/telegram/context.js';
 import type { Channel } from './platforms/types.js';
 import { checkEvictionPolicy, createRedis } from './queues/connection.js';
@@ -124,7 +125,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   if (runWorkers && workerConnection) {
     const handlers: Partial<Record<Platform, UpdateHandler>> = {};
     if (bot) handlers.telegram = (payload) => bot!.handleUpdate(payload as Update);
-    const updatesDeps = { prisma: db.prisma, logger, queues, handlers, ...(opts.clock ? { clock: opts.clock } : {}) };
+    const updatesDeps = { prisma: db.prisma, logger, queues, handlers, chatOf: { telegram: chatIdOfUpdate }, ...(opts.clock ? { clock: opts.clock } : {}) };
     const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, Math.max(config.SEND_CHAT_INTERVAL_MS, Math.ceil(60_000 / config.SEND_GROUP_PER_MINUTE)));
     const outboxDeps = { prisma: db.prisma, config, settings, logger, queues, pacer, channels };
     workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [

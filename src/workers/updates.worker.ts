@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Db } from '../db/client.js';
 import type { Platform } from '../domain/types.js';
 import type { Logger } from '../logger.js';
@@ -15,8 +15,13 @@ export interface UpdatesDeps {
   logger: Logger;
   queues: Queues;
   handlers: Partial<Record<Platform, UpdateHandler>>;
+  /** The chat an update belongs to, so one chat's updates are handled in the order received. */
+  chatOf?: Partial<Record<Platform, (payload: unknown) => string | null>>;
   clock?: () => Date;
 }
+
+/** How long a later update of a chat waits for an earlier one before going ahead anyway. */
+const ORDER_WAIT_MS = 30_000;
 
 /**
  * Processes one stored update exactly once in effect: the inbox row is locked, everything the
@@ -25,7 +30,7 @@ export interface UpdatesDeps {
  */
 export function createUpdatesProcessor(deps: UpdatesDeps) {
   const clock = deps.clock ?? (() => new Date());
-  return async function processUpdate(job: Job): Promise<string> {
+  return async function processUpdate(job: Job, token?: string): Promise<string> {
     const { inboundId } = UpdateJob.parse(job.data);
     const id = BigInt(inboundId);
     const outcome = await deps.prisma.$transaction(async (tx) => {
@@ -33,6 +38,20 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       if (locked.length === 0) return { status: 'missing' as const, created: [], wakeups: [] };
       if (locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
       const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id } });
+      const chat = deps.chatOf?.[row.platform]?.(row.payload) ?? null;
+      if (chat !== null) {
+        // One chat's updates run one at a time and in the order received: a quick "/baocao" then
+        // "/phieu" must not overtake each other. Updates stuck longer than ORDER_WAIT_MS are skipped.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${row.platform}:${chat}`}))`;
+        const earlier = await tx.inboundUpdate.findMany({
+          where: { platform: row.platform, processedAt: null, id: { lt: id }, receivedAt: { gt: new Date(Date.now() - ORDER_WAIT_MS) } },
+          select: { payload: true, error: true },
+          take: 100,
+        });
+        if (earlier.some((e) => !e.error?.startsWith('gave up') && deps.chatOf?.[row.platform]?.(e.payload) === chat)) {
+          return { status: 'wait' as const, created: [], wakeups: [] };
+        }
+      }
       const handler = deps.handlers[row.platform];
       const now = clock();
       const out = new OutboxWriter(tx);
@@ -44,6 +63,11 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       await tx.inboundUpdate.update({ where: { id }, data: { processedAt: now, attempts: { increment: 1 }, error: null } });
       return { status: 'processed' as const, created: out.created, wakeups: out.wakeups };
     });
+    if (outcome.status === 'wait' && token) {
+      // Not an attempt: come back shortly, after the earlier update of this chat.
+      await job.moveToDelayed(Date.now() + 150, token);
+      throw new DelayedError();
+    }
     await deps.queues.enqueueOutbox(outcome.created);
     await deps.queues.scheduleReminderTicks(outcome.wakeups);
     return outcome.status;

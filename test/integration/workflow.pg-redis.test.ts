@@ -162,6 +162,18 @@ describe('workflow against PostgreSQL, Redis and the Bot API emulator', () => {
     expect(doc.caption).toContain('công văn trả lời');
   });
 
+  it('handles one chat\'s messages in the order they were sent', async () => {
+    const person = (await emu.createUser({ first_name: 'Gửi nhanh' })).id;
+    const first = await h.app.db.prisma.ticket.count();
+    for (let i = 1; i <= 8; i++) await emu.sendUserMessage({ chatId: chat.communeB, userId: person, text: `/baocao thứ tự ${i}` });
+    const tickets = await eventually(async () => {
+      const rows = await h.app.db.prisma.ticket.findMany({ where: { text: { startsWith: 'thứ tự' } }, orderBy: { id: 'asc' } });
+      return rows.length === 8 ? rows : undefined;
+    }, 'eight tickets');
+    expect(tickets.map((t) => t.text)).toEqual(Array.from({ length: 8 }, (_, i) => `thứ tự ${i + 1}`));
+    expect(tickets[0]!.id).toBe(first + 1);
+  });
+
   it('notes stay inside the support team', async () => {
     const code = await report(chat.communeA, official, 'Dự án đường liên xã chậm giải ngân vốn đầu tư công');
     await say(chat.support, ADMIN_ID, `/ghichu ${code} Đã gọi điện cho xã, chờ hồ sơ`);

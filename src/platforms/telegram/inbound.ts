@@ -89,3 +89,10 @@ export function toInbound(update: Update, botUsername: string): Inbound | null {
   }
   return null;
 }
+
+/** The chat an update belongs to (for per-chat ordering), from the raw stored payload. */
+export function chatIdOfUpdate(payload: unknown): string | null {
+  const u = payload as Partial<Update> | null;
+  const id = u?.message?.chat.id ?? u?.edited_message?.chat.id ?? u?.callback_query?.message?.chat.id ?? u?.my_chat_member?.chat.id;
+  return id === undefined ? null : String(id);
+}
