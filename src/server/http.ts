@@ -6,6 +6,7 @@ import type { AcceptResult } from '../ingress/inbox.js';
 import type { Metrics } from './metrics.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 /**
  * Longest a webhook waits for the update to be stored. Past it the answer is 503 and Telegram sends
  * the update again later; a store that still completes makes that resend a harmless duplicate.
@@ -46,14 +47,19 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 class BodyTooLarge extends Error {}
 
+/**
+ * Reads the body, refusing more than MAX_BODY_BYTES. An oversized body is still read to its end (up
+ * to a bound) so the client hears the 413 instead of a connection reset in mid-upload.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAIN_BYTES) throw new BodyTooLarge();
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
   return Buffer.concat(chunks);
 }
 

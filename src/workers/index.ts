@@ -73,8 +73,10 @@ export function startWorkers(deps: { connection: Redis; config: Config; logger: 
       const graceful = Promise.allSettled(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), capMs).unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {
+        // close(true) now would only return the graceful close already under way (BullMQ keeps the
+        // first one), so stop waiting instead: the unfinished jobs keep their locks until they lapse,
+        // then the stall check hands them to another worker.
         deps.logger.warn({ capMs }, 'workers did not finish in time; forcing close (their jobs will be redone after the stall check)');
-        await Promise.allSettled(workers.map((w) => w.close(true)));
       }
     },
   };

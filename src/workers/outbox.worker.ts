@@ -135,13 +135,14 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   }
 
   /**
-   * The row as it is now (a chat migration may have moved it) and how many earlier messages to its
-   * chat have not gone out (or failed) yet.
+   * The row as it is now (a chat migration may have moved it), whether its chat is still reachable,
+   * and how many earlier messages to that chat have not gone out (or failed) yet.
    */
-  async function placeInLine(id: bigint): Promise<{ status: string; chat: string; ahead: number } | undefined> {
+  async function placeInLine(id: bigint): Promise<{ status: string; chat: string; active: boolean | null; ahead: number } | undefined> {
     const since = new Date(Date.now() - ORDER_HOLD_MS);
-    const rows = await prisma.$queryRaw<{ status: string; chat: string; ahead: number }[]>`
+    const rows = await prisma.$queryRaw<{ status: string; chat: string; active: boolean | null; ahead: number }[]>`
       SELECT me."status"::text AS status, me."chatExternalId" AS chat,
+        (SELECT c."active" FROM "Chat" c WHERE c."platform" = me."platform" AND c."externalId" = me."chatExternalId") AS active,
         (SELECT count(*) FROM "OutboundMessage" o
           WHERE o."platform" = me."platform" AND o."chatExternalId" = me."chatExternalId" AND o."status" = 'pending'
             AND o."id" < me."id" AND o."method" <> 'answer_action' AND o."createdAt" > ${since})::int AS ahead
@@ -175,9 +176,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     };
 
     let slot: number | null = null;
+    const isGroup = chatRow ? chatRow.kind === 'group' : row.chatExternalId.startsWith('-');
+    const interval = payload.op === 'answer_action' ? 0 : deps.pacer.intervalFor(isGroup);
     if (payload.op !== 'answer_action') {
-      const isGroup = chatRow ? chatRow.kind === 'group' : row.chatExternalId.startsWith('-');
-      const interval = deps.pacer.intervalFor(isGroup);
       if (state.notBefore !== undefined && state.notBefore > Date.now()) {
         if (token && state.notBefore - Date.now() > MAX_INLINE_WAIT_MS) await park(state.notBefore, job.data);
         await sleep(state.notBefore - Date.now());
@@ -193,6 +194,11 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           const place = await placeInLine(row.id);
           if (!place || place.status !== 'pending') return 'skipped';
           chat = { platform: row.platform, externalId: place.chat };
+          if (place.active === false) {
+            // The message ahead found the chat unreachable.
+            await markFailed(row, 'chat is inactive (bot blocked or removed)', 'once-per-chat');
+            return 'inactive';
+          }
           if (place.ahead === 0) break;
           if (token && (place.ahead > 1 || Date.now() >= deadline)) {
             // Further back in the line: come back about when our turn is near.
@@ -222,6 +228,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     for (let hop = 0; ; hop++) {
       try {
         const result = await channel.deliver(request);
+        // The gap counts from the answer (the platform had the message by then), set before the
+        // next in line may reserve: a slow call cannot squeeze two messages closer than the interval.
+        if (interval > 0) await deps.pacer.pushBack(row.platform, chat.externalId, Date.now() + interval).catch(() => undefined);
         await prisma.outboundMessage.update({
           where: { id: row.id },
           data: { status: 'sent', sentAt: new Date(), sentMessageId: result.messageId, chatExternalId: chat.externalId, attempts: { increment: 1 }, lastError: null },

@@ -19,7 +19,8 @@ export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger:
   return async function sweep(): Promise<{ updates: number; outbox: number; revived: number }> {
     const before = new Date(clock().getTime() - graceMs);
     const updates = await deps.prisma.inboundUpdate.findMany({
-      where: { processedAt: null, receivedAt: { lt: before }, NOT: { error: { startsWith: 'gave up' } } },
+      // `NOT (error LIKE …)` is NULL, not true, when there is no error: the null case is spelled out.
+      where: { processedAt: null, receivedAt: { lt: before }, OR: [{ error: null }, { NOT: { error: { startsWith: 'gave up' } } }] },
       select: { id: true },
       orderBy: { id: 'asc' },
       take: BATCH,
