@@ -18,9 +18,9 @@ export function htmlToPlain(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** Visible length of an HTML message as the platform counts it (tags and entities excluded). */
+/** Visible length of an HTML message as Telegram counts it: UTF-16 units, tags excluded. */
 export function visibleLength(html: string): number {
-  return [...htmlToPlain(html)].length;
+  return htmlToPlain(html).length;
 }
 
 type Token = { kind: 'open'; name: string; raw: string } | { kind: 'close'; name: string; raw: string } | { kind: 'text'; raw: string; len: number };
@@ -32,7 +32,7 @@ function tokenize(html: string): Token[] {
     const raw = m[0];
     if (raw.startsWith('</')) tokens.push({ kind: 'close', name: m[1]!.toLowerCase(), raw });
     else if (raw.startsWith('<') && m[1]) tokens.push({ kind: 'open', name: m[1].toLowerCase(), raw });
-    else tokens.push({ kind: 'text', raw, len: raw.length > 1 && raw.startsWith('&') ? 1 : [...raw].length });
+    else tokens.push({ kind: 'text', raw, len: raw.length > 1 && raw.startsWith('&') ? 1 : raw.length }); // UTF-16 units, as Telegram counts
   }
   return tokens;
 }

@@ -25,6 +25,10 @@ export class Queues {
     // A digest that failed (database down at 07:30) is retried for about half an hour; the DigestRun key keeps it to one per day.
     this.reminders = new Queue(QUEUE.reminders, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 5, backoff: { type: 'exponential', delay: 5_000 } } });
     this.digest = new Queue(QUEUE.digest, { ...opts, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 7, backoff: { type: 'exponential', delay: 30_000 } } });
+    // Without listeners BullMQ prints every failed reconnect during a Redis outage; log them once each, at warn.
+    for (const q of [this.updates, this.outbox, this.maintenance, this.reminders, this.digest]) {
+      q.on('error', (err: Error) => this.logger.warn({ queue: q.name, err: err.message }, 'queue connection error'));
+    }
   }
 
   async enqueueUpdate(inboundId: bigint): Promise<void> {

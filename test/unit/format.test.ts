@@ -41,6 +41,13 @@ describe('HTML text', () => {
     expect(rejoined.replace(/\s+/g, '')).toBe(htmlToPlain(html).replace(/\s+/g, ''));
   });
 
+  it('counts as Telegram does: an emoji is two units', () => {
+    const chunks = splitHtml('😀'.repeat(3000), 4096);
+    expect(chunks.length).toBe(2);
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(4096);
+    expect(chunks.join('')).toBe('😀'.repeat(3000));
+  });
+
   it('closes and reopens a tag cut by the split', () => {
     const chunks = splitHtml(`<b>${'a '.repeat(30)}</b>`, 20);
     expect(chunks.length).toBeGreaterThan(1);
