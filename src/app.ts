@@ -126,7 +126,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     const handlers: Partial<Record<Platform, UpdateHandler>> = {};
     if (bot) handlers.telegram = (payload) => bot!.handleUpdate(payload as Update);
     const updatesDeps = { prisma: db.prisma, logger, queues, handlers, chatOf: { telegram: chatIdOfUpdate }, ...(opts.clock ? { clock: opts.clock } : {}) };
-    const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, Math.max(config.SEND_CHAT_INTERVAL_MS, Math.ceil(60_000 / config.SEND_GROUP_PER_MINUTE)));
+    const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, config.SEND_CHAT_INTERVAL_MS, config.SEND_GROUP_PER_MINUTE);
     const outboxDeps = { prisma: db.prisma, config, settings, logger, queues, pacer, channels };
     workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [
       { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },

@@ -42,6 +42,7 @@ export class OutboxWriter {
         html,
         // Buttons belong under the last part; the reply link and files under the first.
         ...(last && content.buttons ? { buttons: content.buttons } : {}),
+        ...(last && content.forceReply ? { forceReply: true } : {}),
         ...(i === 0 && content.replyToMessageId ? { replyToMessageId: content.replyToMessageId } : {}),
         ...(i === 0 && content.attachments?.length ? { attachments: content.attachments } : {}),
       };

@@ -351,8 +351,12 @@ async function applyEffects(
           case 'escalate_central':
             html = tr('notice-commune-escalated', { code: t.code });
             break;
-          default:
+          case 'reject':
             html = tr('notice-commune-rejected', { code: t.code, reason });
+            break;
+          default:
+            // The commune itself acted (confirm): its acknowledgement is enough.
+            continue;
         }
         for (const chat of chats) {
           await out.send(addressOf(chat), { html, ...(buttons ? { buttons } : {}), ...(attachments?.length ? { attachments } : {}) }, { ticketId: t.id, purpose: `commune-${action.kind}` });

@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Config } from '../config.js';
+import type { Settings } from '../settings.js';
 import type { Db } from '../db/client.js';
 import type { OutboundMessage } from '../generated/prisma/client.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
@@ -16,6 +17,8 @@ import type { Platform } from '../domain/types.js';
 export interface OutboxDeps {
   prisma: Db;
   config: Config;
+  /** For "sắp đến hạn" / "quá hạn" on cards. */
+  settings?: Settings;
   logger: Logger;
   queues: Queues;
   pacer: ChatPacer;
@@ -94,12 +97,12 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: row.ticketId }, include: ticketView });
         const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: chat.platform, externalId: chat.externalId } } });
         const t = createTranslator(isLocale(chatRow?.locale) ? chatRow.locale : 'vi');
-        const content = renderCard(ticket, payload.view, t, deps.config.APP_TIMEZONE);
+        const content = renderCard(ticket, payload.view, t, deps.config.APP_TIMEZONE, deps.settings);
         // The card lives in one message per chat, edited in place once it exists.
         const previous = channel.supportsEdits
           ? await prisma.outboundMessage.findFirst({
               where: { platform: chat.platform, chatExternalId: chat.externalId, ticketId: row.ticketId, purpose: row.purpose, status: 'sent', sentMessageId: { not: null } },
-              orderBy: { id: 'asc' },
+              orderBy: { id: 'desc' },
             })
           : null;
         if (previous?.sentMessageId) return { op: 'edit', chat, messageId: previous.sentMessageId, content };

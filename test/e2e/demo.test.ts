@@ -1,0 +1,261 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRedis, DemoSetupError, startDemo, type RunningDemo } from '../../src/demo/demo.js';
+import { loadPage } from '../../src/demo/page.js';
+import { CHATS, PERSONAS } from '../../src/demo/scene.js';
+import type { EmulatorMessage, TgChat } from '../../src/emulator/bot-api-emulator.js';
+import { createLogger } from '../../src/logger.js';
+import { REDIS_TEST_URL } from '../support/pg.js';
+import { deleteRedisPrefix, eventually } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+// `npm run demo` end to end: the page and the bot behind it, driven over HTTP the way the page does.
+
+const GROUPS = [CHATS.commune, CHATS.support, CHATS.department, CHATS.leaders];
+
+async function control<T>(base: string, name: string, body?: object): Promise<T> {
+  const res = await fetch(`${base}__emulator/${name}`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
+  const json = (await res.json()) as { ok: boolean; result: T; error?: string };
+  if (!json.ok) throw new Error(`${name}: ${json.error}`);
+  return json.result;
+}
+
+const botMessages = (base: string, chatId: number) => control<EmulatorMessage[]>(base, `botMessages?chatId=${chatId}`);
+const buttons = (m: EmulatorMessage) => (m.reply_markup?.inline_keyboard ?? []).flat();
+
+describe('npm run demo', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  const queuePrefix = `tdemo${randomBytes(4).toString('hex')}`;
+  let demo: RunningDemo | undefined;
+
+  const start = () =>
+    startDemo({
+      port: 0,
+      appPort: 0,
+      dataDir,
+      queuePrefix,
+      env: { DATABASE_URL: db.url, REDIS_URL: REDIS_TEST_URL },
+      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'thaogo-demo-'));
+    demo = await start();
+  });
+  afterAll(async () => {
+    await demo?.stop();
+    await deleteRedisPrefix(queuePrefix);
+    await db?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves one self-contained chat page: no external script, style or link, and a strict CSP', async () => {
+    const res = await fetch(demo!.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    for (const chat of GROUPS) expect(html).toContain(chat.title);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|@import/i);
+    expect(html).not.toContain('innerHTML');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'sha256-[^']+' 'sha256-[^']+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    // Each inline block runs because its hash is listed, and only those blocks.
+    const blocks = [...html.matchAll(/<(script|style)[^>]*>([\s\S]*?)<\/\1>/g)];
+    expect(blocks).toHaveLength(3);
+    for (const [, , body] of blocks) expect(csp).toContain(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
+
+    const scene = (await (await fetch(`${demo!.url}demo/scene.json`)).json()) as { chats: { id: number; title: string }[]; personas: { name: string }[]; calendar: string };
+    expect(scene.chats.map((c) => c.title)).toEqual(expect.arrayContaining(GROUPS.map((g) => g.title)));
+    expect(scene.personas.map((p) => p.name)).toEqual(['Quản trị viên', 'Nguyễn Văn An', 'Trần Thị Bình', 'Lê Minh Cường', 'Phạm Thu Dung']);
+    expect(scene.calendar).toBe('demo');
+  });
+
+  it('seeds the four groups with fixed ids, linked by the admin, and a sample report', async () => {
+    expect(demo!.seeded).toBe(true);
+    const state = await control<{ chats: TgChat[] }>(demo!.url, 'state');
+    for (const group of GROUPS) expect(state.chats).toContainEqual(expect.objectContaining({ id: group.id, title: group.title }));
+    expect((await botMessages(demo!.url, CHATS.commune.id)).some((m) => /Đã liên kết nhóm này với .*Phố Hiến/.test(m.text ?? ''))).toBe(true);
+    expect((await botMessages(demo!.url, CHATS.support.id)).some((m) => /tổ công tác/.test(m.text ?? ''))).toBe(true);
+    expect((await botMessages(demo!.url, CHATS.department.id)).some((m) => /Sở Khoa học và Công nghệ/.test(m.text ?? ''))).toBe(true);
+    expect((await botMessages(demo!.url, CHATS.leaders.id)).some((m) => /lãnh đạo/.test(m.text ?? ''))).toBe(true);
+    await eventually(async () => (await botMessages(demo!.url, CHATS.support.id)).find((m) => /HY-0001 · Phường Phố Hiến/.test(m.text ?? '')), 'sample report card');
+  });
+
+  it('a /baocao from the commune persona gets a ticket code, and the support group a card whose buttons work', async () => {
+    const sent = await control<{ message: { message_id: number } }>(demo!.url, 'sendUserMessage', {
+      chatId: CHATS.commune.id,
+      userId: PERSONAS.official.id,
+      text: '/baocao Đường giao thông nội đồng xuống cấp, đề nghị hỗ trợ kinh phí sửa chữa',
+    });
+    const receipt = await eventually(
+      async () => (await botMessages(demo!.url, CHATS.commune.id)).find((m) => m.message_id > sent.message.message_id && /mã phiếu HY-\d{4}/.test(m.text ?? '')),
+      'receipt with a ticket code',
+    );
+    const code = /HY-\d{4}/.exec(receipt.text ?? '')![0];
+    const card = await eventually(
+      async () => (await botMessages(demo!.url, CHATS.support.id)).find((m) => (m.text ?? '').startsWith(`${code} · Phường Phố Hiến`)),
+      `card ${code} in the support group`,
+    );
+    const claim = buttons(card).find((b) => b.text.includes('Nhận xử lý'));
+    expect(claim?.callback_data).toBeTruthy();
+    expect(buttons(card).map((b) => b.text).join(' ')).toContain('Chuyển sở');
+
+    // What the page does on a click: press as the persona, then show the bot's answer as a toast.
+    const press = await control<{ callbackQueryId: string }>(demo!.url, 'pressButton', {
+      chatId: CHATS.support.id,
+      userId: PERSONAS.supporter.id,
+      messageId: card.message_id,
+      data: claim!.callback_data,
+    });
+    const answer = await eventually(
+      async () => (await control<{ callbackQueryId: string; text?: string }[]>(demo!.url, 'callbackAnswers')).find((a) => a.callbackQueryId === press.callbackQueryId),
+      'callback answer',
+    );
+    expect(answer.text).toContain('Trần Thị Bình');
+    await eventually(
+      async () => (await botMessages(demo!.url, CHATS.support.id)).find((m) => m.message_id === card.message_id && /Tổ công tác đã nhận/.test(m.text ?? '') && m.edits.length > 0),
+      'card edited in place',
+    );
+  });
+
+  it('streams live events to the page (Server-Sent Events)', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${demo!.url}__emulator/events`, { signal: abort.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    await control(demo!.url, 'sendUserMessage', { chatId: CHATS.leaders.id, userId: PERSONAS.leader.id, text: '/trogiup' });
+    let seen = '';
+    const decoder = new TextDecoder();
+    await eventually(async () => {
+      const { value } = await reader.read();
+      seen += decoder.decode(value ?? new Uint8Array(), { stream: true });
+      return seen.includes('event: message') && seen.includes(`"chatId":${CHATS.leaders.id}`);
+    }, 'a message event for the leaders group');
+    abort.abort();
+  });
+
+  it('restarts on the same data: relinks the same chats, numbers on, and never reuses a message id', async () => {
+    const before = await botMessages(demo!.url, CHATS.support.id);
+    const lastSupportId = Math.max(...before.map((m) => m.message_id));
+    await demo!.stop();
+    demo = undefined;
+    demo = await start();
+    expect(demo.seeded).toBe(true);
+
+    // The chat history starts empty again; its ids continue above the old ones, and the open tickets are listed.
+    const after = await control<EmulatorMessage[]>(demo.url, `messages?chatId=${CHATS.support.id}`);
+    expect(Math.min(...after.map((m) => m.message_id))).toBeGreaterThan(lastSupportId);
+    await eventually(async () => (await botMessages(demo!.url, CHATS.support.id)).find((m) => /HY-0002/.test(m.text ?? '') && /HY-0001/.test(m.text ?? '')), 'open tickets listed');
+
+    await control(demo.url, 'sendUserMessage', { chatId: CHATS.commune.id, userId: PERSONAS.official.id, text: '/baocao Thiếu cán bộ địa chính sau sắp xếp' });
+    await eventually(async () => (await botMessages(demo!.url, CHATS.commune.id)).find((m) => /mã phiếu HY-0003/.test(m.text ?? '')), 'the next code after a restart');
+  });
+
+  it('says in Vietnamese and English how to start Redis when it is not running', async () => {
+    const err = await checkRedis('redis://127.0.0.1:1', 500).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DemoSetupError);
+    expect((err as Error).message).toContain('Không kết nối được Redis');
+    expect((err as Error).message).toContain('Redis is not reachable');
+    expect((err as Error).message).toContain('redis-server');
+  });
+});
+
+describe('demo page logic (the inline script, run without a browser)', () => {
+  interface Node {
+    kind: string;
+    text?: string;
+    href?: string;
+    command?: string;
+    children?: Node[];
+  }
+  interface Logic {
+    entityTree(text: string, entities: object[]): Node[];
+    safeHref(url: string): string | null;
+    attachmentOf(m: object): { kind: string; name: string; size: string; fileId: string } | null;
+    keyboardOf(m: object): { text: string; data: string | null; url: string | null }[][];
+    wantsReply(m: object): boolean;
+    snippet(m: object, max?: number): string;
+    createStore(): object;
+    applyEvent(store: object, ev: object): { type: string; chatId?: number; messageId?: number } | null;
+    messagesOf(store: object, chatId: number): { message_id: number; text?: string }[];
+    mergeSnapshot(store: object, chatId: number, list: object[]): boolean;
+  }
+  let L: Logic;
+  // Results come from another realm: compare them as plain data.
+  const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  const msg = (id: number, fields: object = {}) => ({ message_id: id, date: 1_764_000_000, chat: { id: -1, type: 'group' }, sender: 'bot', edits: [], deleted: false, ...fields });
+
+  beforeAll(() => {
+    const script = /<script id="demo-logic">([\s\S]*?)<\/script>/.exec(loadPage())?.[1];
+    expect(script).toBeTruthy();
+    L = vm.runInNewContext(`${script}\n;DemoLogic`) as Logic;
+  });
+
+  it('renders Telegram entities as an allow-listed tree; markup in the text stays text', () => {
+    const text = 'HY-0001 <script>alert(1)</script> xem /phieu HY-0001';
+    const tree = plain(L.entityTree(text, [{ type: 'bold', offset: 0, length: 7 }, { type: 'underline', offset: 8, length: 8 }]));
+    expect(tree[0]).toEqual({ kind: 'b', children: [{ kind: 'text', text: 'HY-0001' }] });
+    expect(tree[1]).toEqual({ kind: 'text', text: ' ' });
+    expect(tree[2]).toEqual({ kind: 'text', text: '<script>' }); // underline is not allowed: plain text
+    expect(tree.map((n) => n.text ?? n.command).join('')).toContain('</script> xem ');
+    expect(tree.find((n) => n.kind === 'cmd')).toEqual({ kind: 'cmd', command: '/phieu', children: [{ kind: 'text', text: '/phieu' }] });
+  });
+
+  it('links only to web addresses, nests entities, and counts offsets in UTF-16 like Telegram', () => {
+    expect(L.safeHref('javascript:alert(1)')).toBeNull();
+    expect(L.safeHref('data:text/html,x')).toBeNull();
+    const evil = plain(L.entityTree('bấm đây', [{ type: 'text_link', offset: 0, length: 7, url: 'javascript:alert(1)' }]));
+    expect(evil).toEqual([{ kind: 'text', text: 'bấm đây' }]);
+    const site = 'https://hungyen.gov.vn';
+    expect(plain(L.entityTree('Cổng', [{ type: 'text_link', offset: 0, length: 4, url: site }]))).toEqual([{ kind: 'a', href: site, children: [{ kind: 'text', text: 'Cổng' }] }]);
+
+    const nested = plain(L.entityTree('ab cd', [{ type: 'bold', offset: 0, length: 5 }, { type: 'italic', offset: 3, length: 2 }]));
+    expect(nested).toEqual([{ kind: 'b', children: [{ kind: 'text', text: 'ab ' }, { kind: 'i', children: [{ kind: 'text', text: 'cd' }] }] }]);
+
+    const emoji = plain(L.entityTree('🔔 HY-0001 quá hạn', [{ type: 'bold', offset: 3, length: 7 }]));
+    expect(emoji[1]).toEqual({ kind: 'b', children: [{ kind: 'text', text: 'HY-0001' }] });
+
+    const broken = plain(L.entityTree('abc', [{ type: 'bold', offset: 2, length: 9 }, { type: 'bold', offset: -1, length: 2 }]));
+    expect(broken).toEqual([{ kind: 'text', text: 'abc' }]);
+  });
+
+  it('keeps usable inline buttons, notices force_reply, and shows files as placeholders with their names', () => {
+    const card = msg(5, { reply_markup: { inline_keyboard: [[{ text: '✋ Nhận xử lý', callback_data: 't:claim:1' }, { text: 'x', url: 'javascript:void 0' }], []] } });
+    expect(plain(L.keyboardOf(card))).toEqual([[{ text: '✋ Nhận xử lý', data: 't:claim:1', url: null }, { text: 'x', data: null, url: null }]]);
+    expect(L.wantsReply(msg(6, { reply_markup: { force_reply: true, selective: true } }))).toBe(true);
+    expect(L.wantsReply(card)).toBe(false);
+
+    const doc = msg(7, { sender: 'user', document: { file_id: 'd1', file_unique_id: 'u', file_name: 'bao-cao.xlsx', file_size: 20_480 }, caption: '/baocao kèm tệp' });
+    expect(plain(L.attachmentOf(doc))).toEqual({ kind: 'document', fileId: 'd1', name: 'bao-cao.xlsx', size: '20 KB' });
+    expect(L.snippet(doc)).toBe('📄 bao-cao.xlsx · /baocao kèm tệp');
+    const photo = msg(8, { photo: [{ file_id: 'p_s', width: 90 }, { file_id: 'p', width: 800, file_size: 1200 }], upload: { filename: 'bieu-do.png' } });
+    expect(plain(L.attachmentOf(photo))).toMatchObject({ kind: 'photo', fileId: 'p', name: 'bieu-do.png' });
+  });
+
+  it('applies live events: new messages in id order, edits in place, deletions, and snapshot merges', () => {
+    const store = L.createStore();
+    expect(L.applyEvent(store, { type: 'message', chatId: -1, message: msg(2, { text: 'hai' }) })).toEqual({ type: 'add', chatId: -1, messageId: 2 });
+    L.applyEvent(store, { type: 'message', chatId: -1, message: msg(1, { text: 'một' }) });
+    expect(L.applyEvent(store, { type: 'message_edited', chatId: -1, message: msg(2, { text: 'hai (sửa)', edits: [{}] }) })).toEqual({ type: 'edit', chatId: -1, messageId: 2 });
+    expect(plain(L.messagesOf(store, -1)).map((m) => [m.message_id, m.text])).toEqual([[1, 'một'], [2, 'hai (sửa)']]);
+    expect(L.applyEvent(store, { type: 'message_deleted', chatId: -1, messageId: 1 })).toEqual({ type: 'delete', chatId: -1, messageId: 1 });
+    expect(L.applyEvent(store, { type: 'call', call: {} })).toBeNull();
+
+    // A snapshot older than the live events keeps the newer message and the edited version.
+    L.applyEvent(store, { type: 'message', chatId: -1, message: msg(4, { text: 'bốn' }) });
+    expect(L.mergeSnapshot(store, -1, [msg(2, { text: 'hai' }), msg(3, { text: 'ba' })])).toBe(true);
+    expect(plain(L.messagesOf(store, -1)).map((m) => [m.message_id, m.text])).toEqual([[2, 'hai (sửa)'], [3, 'ba'], [4, 'bốn']]);
+    expect(L.mergeSnapshot(store, -1, [msg(2, { text: 'hai (sửa)', edits: [{}] }), msg(3, { text: 'ba' }), msg(4, { text: 'bốn' })])).toBe(false);
+    expect(L.applyEvent(store, { type: 'reset' })).toEqual({ type: 'reset' });
+    expect(L.messagesOf(store, -1)).toHaveLength(0);
+  });
+});

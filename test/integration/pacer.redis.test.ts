@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChatPacer } from '../../src/queues/pacer.js';
+import { REDIS_TEST_URL } from '../support/pg.js';
+import { deleteRedisPrefix } from '../support/test-app.js';
+
+describe('per-chat pacing in Redis', () => {
+  const redis = new Redis(REDIS_TEST_URL);
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  afterAll(async () => {
+    await deleteRedisPrefix(prefix);
+    redis.disconnect();
+  });
+
+  it('keeps the interval between messages to one private chat', async () => {
+    const pacer = new ChatPacer(redis, prefix, 1000, 1000, 20);
+    const now = 1_000_000;
+    const slots = [];
+    for (let i = 0; i < 4; i++) slots.push(await pacer.reserve('telegram', '42', false, now));
+    expect(slots).toEqual([now, now + 1000, now + 2000, now + 3000]);
+  });
+
+  it('lets a group burst but never more than its budget in any window', async () => {
+    // 3 per window of 1 s here; production is 20 per minute with 1 s between messages.
+    const pacer = new ChatPacer(redis, prefix, 0, 100, 3, 1000);
+    const now = 2_000_000;
+    const slots = [];
+    for (let i = 0; i < 7; i++) slots.push((await pacer.reserve('telegram', '-100', true, now)) - now);
+    expect(slots).toEqual([0, 100, 200, 1000, 1100, 1200, 2000]);
+    for (let i = 3; i < slots.length; i++) expect(slots[i]! - slots[i - 3]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('never pulls a chat\'s next slot in after a 429 pushed it out', async () => {
+    const pacer = new ChatPacer(redis, prefix, 1000, 1000, 20);
+    const now = Date.now();
+    await pacer.pushBack('telegram', '7', now + 120_000);
+    await pacer.pushBack('telegram', '7', now + 5_000);
+    expect(await pacer.reserve('telegram', '7', false, now)).toBe(now + 120_000);
+  });
+});
