@@ -5,7 +5,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { loadSettings, type Settings } from './settings.js';
-import { openDatabase, type Database } from './db/client.js';
+import { databaseIdentity, openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
 import { seedReferenceData } from './db/seed.js';
 import type { Platform } from './domain/types.js';
@@ -107,7 +107,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const producer = createRedis(config.REDIS_URL, 'producer', logger);
   const workerConnection: Redis | null = runWorkers ? createRedis(config.REDIS_URL, 'worker', logger) : null;
   await checkEvictionPolicy(producer, logger);
-  const queues = new Queues(producer, config.QUEUE_PREFIX, logger);
+  const queues = new Queues(producer, config.QUEUE_PREFIX, logger, await databaseIdentity(db.prisma));
   const metrics = createMetrics();
 
   let bot: Bot<BotContext> | null = null;

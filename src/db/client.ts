@@ -82,3 +82,13 @@ export function openDatabase(opts: DatabaseOptions): Database {
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 }
+
+/**
+ * A number that identifies this database for as long as it lives (created on first use). Queue job
+ * ids include it, so a recreated database behind the same Redis cannot collide with old jobs.
+ */
+export async function databaseIdentity(prisma: PrismaClient): Promise<number> {
+  await prisma.$executeRaw`INSERT INTO "Counter" ("name", "value") VALUES ('database-identity', floor(random() * 2147483646)::int + 1) ON CONFLICT ("name") DO NOTHING`;
+  const rows = await prisma.$queryRaw<{ value: number }[]>`SELECT "value" FROM "Counter" WHERE "name" = 'database-identity'`;
+  return Number(rows[0]!.value);
+}

@@ -36,5 +36,9 @@ export const SweepJob = z.object({}).passthrough();
 /** The daily digest job names no chat or date: the processor works them out from the clock and the database. */
 export const DigestJob = z.object({}).passthrough();
 
-export const updateJobId = (inboundId: bigint | string) => `in-${inboundId}`;
-export const outboxJobId = (outboxId: bigint | string) => `out-${outboxId}`;
+/**
+ * Job ids carry the database's identity as well as the row id: a database restored or recreated
+ * behind the same Redis restarts its row ids, and an old job with the same id would swallow the new one.
+ */
+export const updateJobId = (database: number, inboundId: bigint | string) => `in-${database}-${inboundId}`;
+export const outboxJobId = (database: number, outboxId: bigint | string) => `out-${database}-${outboxId}`;

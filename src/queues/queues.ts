@@ -17,6 +17,8 @@ export class Queues {
     readonly connection: Redis,
     readonly prefix: string,
     private readonly logger: Logger,
+    /** The database's identity (see databaseIdentity), part of every job id. */
+    readonly database = 0,
   ) {
     const opts = { connection, prefix };
     this.updates = new Queue(QUEUE.updates, { ...opts, defaultJobOptions: { ...keep, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } } });
@@ -31,9 +33,17 @@ export class Queues {
     }
   }
 
+  updateJobId(inboundId: bigint | string): string {
+    return updateJobId(this.database, inboundId);
+  }
+
+  outboxJobId(outboxId: bigint | string): string {
+    return outboxJobId(this.database, outboxId);
+  }
+
   async enqueueUpdate(inboundId: bigint): Promise<void> {
     const data: UpdateJob = { inboundId: inboundId.toString() };
-    await this.updates.add(JOB.processUpdate, data, { jobId: updateJobId(inboundId) });
+    await this.updates.add(JOB.processUpdate, data, { jobId: this.updateJobId(inboundId) });
   }
 
   /**
@@ -43,7 +53,7 @@ export class Queues {
   async enqueueOutbox(ids: readonly bigint[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      await this.outbox.addBulk(ids.map((id) => ({ name: JOB.send, data: { outboxId: id.toString() } satisfies OutboxJob, opts: { jobId: outboxJobId(id) } })));
+      await this.outbox.addBulk(ids.map((id) => ({ name: JOB.send, data: { outboxId: id.toString() } satisfies OutboxJob, opts: { jobId: this.outboxJobId(id) } })));
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, count: ids.length }, 'could not enqueue outbox rows; the sweep will retry');
     }

@@ -1,7 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { outboxJobId, updateJobId } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
 
 /** How old a stored row must be before the sweep assumes its job was lost. */
@@ -34,8 +33,8 @@ export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger:
     });
     await deps.queues.enqueueOutbox(outbox.map((o) => o.id));
     const revived =
-      (await reviveFailed(deps.queues.updates, updates.map((u) => updateJobId(u.id)))) +
-      (await reviveFailed(deps.queues.outbox, outbox.map((o) => outboxJobId(o.id))));
+      (await reviveFailed(deps.queues.updates, updates.map((u) => deps.queues.updateJobId(u.id)))) +
+      (await reviveFailed(deps.queues.outbox, outbox.map((o) => deps.queues.outboxJobId(o.id))));
     if (updates.length || outbox.length) deps.logger.info({ updates: updates.length, outbox: outbox.length, revived }, 'sweep re-enqueued stored work');
     return { updates: updates.length, outbox: outbox.length, revived };
   };

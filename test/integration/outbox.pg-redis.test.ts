@@ -53,9 +53,9 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
 
   /** The send job of a row once it waits in Redis's delayed set (read after the state, so not stale). */
   async function delayedJob(id: bigint) {
-    const job = await h.app.queues.outbox.getJob(outboxJobId(id));
+    const job = await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(id));
     if (!job || (await job.getState()) !== 'delayed') return undefined;
-    return h.app.queues.outbox.getJob(outboxJobId(id));
+    return h.app.queues.outbox.getJob(h.app.queues.outboxJobId(id));
   }
 
   /** Notices the admins got about a chat, so far. */
@@ -93,7 +93,7 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
     expect(sent.attempts).toBe(1); // the wait was not an attempt
     expect(sent.sentMessageId).toBe(String(emu.botMessages(chat.id)[0]!.message_id));
     expect(texts(emu, chat.id)).toEqual(['Thông báo sau khi bị giới hạn']);
-    const job = await h.app.queues.outbox.getJob(outboxJobId(id!));
+    const job = await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(id!));
     expect(job?.attemptsMade ?? 0).toBeLessThanOrEqual(1);
   });
 
@@ -261,7 +261,7 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
     await emu.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' }, { chatId: chat.id, times: 10 });
     const [id] = await queueMessages(h, chat.id, ['Tin không bao giờ tới'], { enqueue: false });
     // Two attempts instead of twelve, so the test does not wait for the full backoff.
-    await h.app.queues.outbox.add(JOB.send, { outboxId: id!.toString() }, { jobId: outboxJobId(id!), attempts: 2, backoff: { type: 'fixed', delay: 200 } });
+    await h.app.queues.outbox.add(JOB.send, { outboxId: id!.toString() }, { jobId: h.app.queues.outboxJobId(id!), attempts: 2, backoff: { type: 'fixed', delay: 200 } });
     await eventually(async () => (await row(h, id!)).status === 'failed', 'row failed');
     const failed = await row(h, id!);
     expect(failed.lastError).toMatch(/gave up after 2 attempts.*500/);

@@ -61,9 +61,9 @@ describe('the sweep (PostgreSQL + Redis + Bot API emulator)', () => {
       await out.send({ platform: 'telegram', externalId: String(commune.id) }, { html: 'Tin được gửi lại sau khi hàng đợi bỏ cuộc' }, { purpose: 'test' });
       return out.created;
     });
-    await h.app.queues.outbox.add(JOB.send, { outboxId: id!.toString() }, { jobId: outboxJobId(id!), attempts: 1 });
+    await h.app.queues.outbox.add(JOB.send, { outboxId: id!.toString() }, { jobId: h.app.queues.outboxJobId(id!), attempts: 1 });
     const job = await eventually(async () => {
-      const j = await h.app.queues.outbox.getJob(outboxJobId(id!));
+      const j = await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(id!));
       return j && (await j.isFailed()) ? j : undefined;
     }, 'job failed for good');
     expect(job.attemptsMade).toBe(1);
