@@ -67,6 +67,30 @@ describe('report flow through telegram-test-api', () => {
     expect(tickets[1]!.events.map((e) => e.kind)).toEqual(['created']);
   });
 
+  it('runs the workflow with buttons and replies as that server sends them', async () => {
+    const DEPT_CHAT = -1004;
+    const admin = client(ADMIN_ID, DEPT_CHAT, 'Sở Xây dựng', 'Quản trị');
+    await admin.sendCommand(admin.makeCommand('/lienket so SXD'));
+    await eventually(async () => botTexts(DEPT_CHAT).some((t) => t.includes('Sở Xây dựng')), 'department linked');
+    const official = client(501, COMMUNE_CHAT, 'UBND xã Tân Hưng', 'Nguyễn Văn An');
+    await official.sendCommand(official.makeCommand('/baocao Cầu dân sinh xuống cấp, cần sửa chữa gấp'));
+    const code = await eventually(async () => botTexts(COMMUNE_CHAT).map((t) => /mã phiếu <b>(HY-\d{4})<\/b>/.exec(t)?.[1]).filter(Boolean).at(-1), 'code');
+    const ticket = await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { code: code! } });
+    // This server's callback queries carry no message id: the button is bound by chat and ticket.
+    const supporter = client(601, SUPPORT_CHAT, 'Tổ công tác tỉnh', 'Trần Bình');
+    await supporter.sendCallback(supporter.makeCallbackQuery(`t:claim:${ticket.id}`));
+    await eventually(async () => (await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status === 'claimed', 'claimed');
+    await supporter.sendCallback(supporter.makeCallbackQuery(`t:to:${ticket.id}:SXD`));
+    await eventually(async () => botTexts(DEPT_CHAT).some((t) => t.includes(`Phiếu mới được giao: ${code}`)), 'department notified');
+    const stored = server.storage.botMessages as (Stored & { messageId: number })[];
+    const card = await eventually(async () => stored.filter((m) => String(m.message.chat_id) === String(DEPT_CHAT) && m.message.text.includes(`${code}</b> ·`)).at(-1), 'department card');
+    const deptUser = client(701, DEPT_CHAT, 'Sở Xây dựng', 'Lê Cường');
+    await deptUser.sendMessage(deptUser.makeMessage('Sở đã bố trí vốn sửa chữa trong quý I.', { reply_to_message: { message_id: card.messageId, chat: { id: DEPT_CHAT, type: 'group' }, date: 0 } } as never));
+    await eventually(async () => botTexts(COMMUNE_CHAT).some((t) => t.includes(`Trả lời phiếu ${code}`) && t.includes('bố trí vốn')), 'answer relayed');
+    await official.sendCommand(official.makeCommand(`/xong ${code}`));
+    await eventually(async () => (await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status === 'resolved', 'resolved');
+  });
+
   it('creates nothing for reports from a chat no admin linked', async () => {
     const unlinked = client(502, -1003, 'Nhóm lạ', 'Ai đó');
     const before = await h.app.db.prisma.ticket.count();

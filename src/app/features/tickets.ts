@@ -262,8 +262,15 @@ export async function handleButton(scope: Scope): Promise<void> {
   const parsed = ButtonData.safeParse(scope.inbound.data);
   if (!parsed.success) return stale();
   const { action, ticketId, arg } = parsed.data;
+  // Telegram always says which message was pressed; without it, the chat must at least have been
+  // sent something about this ticket.
   const bound = await scope.tx.outboundMessage.findFirst({
-    where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, sentMessageId: scope.inbound.messageId, ticketId },
+    where: {
+      platform: scope.chat.platform,
+      chatExternalId: scope.chat.externalId,
+      ticketId,
+      ...(scope.inbound.messageId ? { sentMessageId: scope.inbound.messageId } : { status: 'sent' }),
+    },
     select: { id: true },
   });
   const ticket = bound ? await scope.tx.ticket.findUnique({ where: { id: ticketId } }) : null;

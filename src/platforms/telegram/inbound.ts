@@ -76,7 +76,8 @@ export function toInbound(update: Update, botUsername: string): Inbound | null {
       platform: 'telegram',
       chat: chatRef(cb.message.chat),
       sender: senderRef(cb.from),
-      messageId: String(cb.message.message_id),
+      // Some test servers omit the pressed message's id; the button is then bound by chat alone.
+      messageId: cb.message.message_id === undefined ? '' : String(cb.message.message_id),
       actionId: cb.id,
       data: cb.data,
     };
