@@ -6,7 +6,9 @@ import { createTranslator, type Translate } from '../i18n/index.js';
 import { calendarFrom, type Settings } from '../settings.js';
 import { escapeHtml, formatDateTime } from './format.js';
 import { OutboxWriter } from './outbox-writer.js';
+import { workingDayMs } from './reports.js';
 import { addressOf } from './scope.js';
+import { chatsWithRole, departmentChats, refreshCards, supportLeadMentions } from './tickets.js';
 
 type ReminderTicket = Pick<
   Prisma.TicketGetPayload<object>,
@@ -50,12 +52,7 @@ export interface TickResult {
 }
 
 /** Working time between two instants, in the largest unit that reads well ("1,5 ngày", "3 giờ"). */
-function workingAge(t: Translate, cal: WorkingCalendar, settings: Settings, from: Date, to: Date): string {
-  const dayMs = settings.workingHours.reduce((sum, [a, b]) => {
-    const [ah, am] = a.split(':').map(Number);
-    const [bh, bm] = b.split(':').map(Number);
-    return sum + ((bh! * 60 + bm!) - (ah! * 60 + am!)) * 60_000;
-  }, 0);
+function workingAge(t: Translate, cal: WorkingCalendar, dayMs: number, from: Date, to: Date): string {
   const ms = cal.workingMsBetween(from, to);
   const fmt = (n: number) => n.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
   if (dayMs > 0 && ms >= dayMs) return t('age-days', { n: fmt(ms / dayMs) });
@@ -72,6 +69,7 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
   const cal = calendarFrom(settings);
   const t: Translate = createTranslator('vi');
   const tz = opts.timeZone;
+  const dayMs = workingDayMs(settings);
   const sent = { nudges: 0, departmentRounds: 0, escalations: 0 };
   const outbox = await db.$transaction(
     async (tx) => {
@@ -134,8 +132,8 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
       if (nudges.size > 0) {
         const waiting = await tx.ticket.findMany({ where: { status: 'new', parentId: null }, include: { commune: true, department: true }, orderBy: { id: 'asc' }, take: 50 });
         const lines = [t('reminder-unclaimed-title', { count: waiting.length })];
-        for (const w of waiting.map(toDue)) lines.push(t('reminder-unclaimed-item', { code: w.code, commune: escapeHtml(w.communeName), at: formatDateTime(w.createdAt, tz), age: workingAge(t, cal, settings, w.createdAt, now) }));
-        for (const chat of await tx.chat.findMany({ where: { role: 'support', active: true } })) await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:support' });
+        for (const w of waiting.map(toDue)) lines.push(t('reminder-unclaimed-item', { code: w.code, commune: escapeHtml(w.communeName), at: formatDateTime(w.createdAt, tz), age: workingAge(t, cal, dayMs, w.createdAt, now) }));
+        for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:support' });
         // Everyone listed was nudged in this round.
         for (const w of waiting) {
           await tx.ticket.update({ where: { id: w.id }, data: { lastNudgeAt: now } });
@@ -163,14 +161,14 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
             t('reminder-department-item', {
               code: w.code,
               commune: escapeHtml(w.communeName),
-              age: workingAge(t, cal, settings, w.assignedAt ?? w.createdAt, now),
+              age: workingAge(t, cal, dayMs, w.assignedAt ?? w.createdAt, now),
               deadline: w.dueAt ? formatDateTime(w.dueAt, tz) : '—',
               due: dueLabel(w),
             }),
           );
         }
         lines.push(t('reminder-department-footer'));
-        for (const chat of await tx.chat.findMany({ where: { role: 'department', departmentCode: dept, active: true } })) {
+        for (const chat of await departmentChats(tx, dept)) {
           await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:department' });
         }
         // Everyone listed was reminded in this round.
@@ -203,23 +201,18 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
             const department = escapeHtml(list[0]!.ticket.departmentName ?? dept);
             const title = head ? t('escalation-department-head', { head: escapeHtml(head), department }) : t('escalation-department-no-head', { department });
             const html = [title, ...list.map(item)].join('\n');
-            for (const chat of await tx.chat.findMany({ where: { role: 'department', departmentCode: dept, active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:department_head' });
+            for (const chat of await departmentChats(tx, dept)) await out.send(addressOf(chat), { html }, { purpose: 'escalation:department_head' });
           }
         } else if (target === 'support_lead') {
-          const leads = await tx.person.findMany({ where: { isSupportLead: true } });
-          const mention = leads.length ? leads.map((p) => (p.username ? `@${p.username}` : escapeHtml(p.displayName))).join(' ') : t('leads-none');
-          const html = [t('escalation-support-lead', { leads: mention }), ...items.map(item)].join('\n');
-          for (const chat of await tx.chat.findMany({ where: { role: 'support', active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:support_lead' });
+          const html = [t('escalation-support-lead', { leads: await supportLeadMentions(tx, t) }), ...items.map(item)].join('\n');
+          for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html }, { purpose: 'escalation:support_lead' });
         } else {
           const html = [t('escalation-leaders', { count: items.length }), ...items.map(item)].join('\n');
-          for (const chat of await tx.chat.findMany({ where: { role: 'leaders', active: true } })) await out.send(addressOf(chat), { html }, { purpose: 'escalation:leaders' });
+          for (const chat of await chatsWithRole(tx, 'leaders')) await out.send(addressOf(chat), { html }, { purpose: 'escalation:leaders' });
         }
       }
       // Cards show "sắp đến hạn" / "quá hạn": refresh those of tickets whose state moved.
-      for (const ticket of tickets) {
-        const cards = await tx.outboundMessage.findMany({ where: { ticketId: ticket.id, purpose: { startsWith: 'card:' } }, distinct: ['platform', 'chatExternalId', 'purpose'], select: { platform: true, chatExternalId: true, purpose: true } });
-        for (const c of cards) await out.card({ platform: c.platform, externalId: c.chatExternalId }, ticket.id, c.purpose!.slice(5) as 'support' | 'department' | 'commune');
-      }
+      for (const ticket of tickets) await refreshCards(tx, out, ticket.id);
       return out.created;
     },
     { timeout: 60_000 },

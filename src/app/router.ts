@@ -9,8 +9,9 @@ import { foldVietnamese } from './format.js';
 export type CommandHandler = (scope: Scope, args: string) => Promise<void>;
 
 /**
- * The chat commands of contract.md, by command word. Telegram registers them as bot commands;
- * platforms without commands (Zalo) match the same words typed without a slash.
+ * The chat commands of contract.md, by command word: the one table every platform dispatches
+ * through. Telegram matches its parsed bot commands against it (platforms/telegram/commands.ts);
+ * platforms without commands (Zalo) use routeTextCommand for the same words typed without a slash.
  */
 export const COMMANDS: Record<string, CommandHandler> = {
   start: showHelp,

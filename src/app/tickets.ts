@@ -2,7 +2,9 @@ import type { Tx } from '../db/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AttachmentRef } from '../platforms/types.js';
 import type { Platform } from '../domain/types.js';
-import { formatTicketCode } from './format.js';
+import type { Translate } from '../i18n/index.js';
+import { escapeHtml, formatTicketCode } from './format.js';
+import type { CardView, OutboxWriter } from './outbox-writer.js';
 
 /** Everything a card or a status view needs about one ticket. */
 export const ticketView = {
@@ -79,4 +81,28 @@ export async function createTicket(tx: Tx, input: NewTicket): Promise<TicketView
 /** Active chats with a role (support team, leaders), where cards and digests go. */
 export async function chatsWithRole(tx: Tx, role: 'support' | 'leaders') {
   return tx.chat.findMany({ where: { role, active: true }, orderBy: { createdAt: 'asc' } });
+}
+
+/** Active chats of one department: its groups and the private chats linked to it. */
+export async function departmentChats(tx: Tx, departmentCode: string) {
+  return tx.chat.findMany({ where: { role: 'department', departmentCode, active: true } });
+}
+
+/** How messages name the support-team leads (@username, else the name), or the hint to appoint one. */
+export async function supportLeadMentions(tx: Tx, t: Translate): Promise<string> {
+  const leads = await tx.person.findMany({ where: { isSupportLead: true } });
+  return leads.length ? leads.map((p) => (p.username ? `@${p.username}` : escapeHtml(p.displayName))).join(' ') : t('leads-none');
+}
+
+/** Re-renders every card of the ticket where one was posted (cards are edited in place). */
+export async function refreshCards(tx: Tx, out: OutboxWriter, ticketId: number): Promise<void> {
+  const cards = await tx.outboundMessage.findMany({
+    where: { ticketId, purpose: { startsWith: 'card:' } },
+    distinct: ['platform', 'chatExternalId', 'purpose'],
+    select: { platform: true, chatExternalId: true, purpose: true },
+  });
+  for (const c of cards) {
+    const view = c.purpose!.slice('card:'.length) as CardView;
+    await out.card({ platform: c.platform, externalId: c.chatExternalId }, ticketId, view);
+  }
 }

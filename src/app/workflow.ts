@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client.js';
-import { deadlineFor, dueState } from '../domain/reminder-policy.js';
+import { deadlineFor } from '../domain/reminder-policy.js';
 import {
   decide,
   eventLabelKey,
@@ -17,7 +17,8 @@ import { calendarFrom } from '../settings.js';
 import type { AttachmentRef, OutboundButton } from '../platforms/types.js';
 import { unitOf } from './identity.js';
 import { rescheduleReminder } from './reminders.js';
-import { escapeHtml, formatDateTime, formatTicketCode, parseTicketCode } from './format.js';
+import { chatsWithRole, departmentChats, refreshCards, supportLeadMentions } from './tickets.js';
+import { escapeHtml, formatDateTime, formatTicketCode, htmlToPlain, parseTicketCode } from './format.js';
 import { addressOf, reply, type Scope } from './scope.js';
 
 /** How an action arrived: a typed command, or a button press that must be answered. */
@@ -82,8 +83,7 @@ export async function findTicketByCode(scope: Scope, raw: string): Promise<Ticke
 export async function say(scope: Scope, html: string, origin: Origin = { via: 'command' }, opts: { alert?: boolean } = {}): Promise<void> {
   if (origin.via === 'button') {
     // Telegram shows at most 200 characters in a callback notice, as plain text.
-    const plain = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-    await scope.out.answerAction(addressOf(scope.chat), origin.actionId, plain.slice(0, 200), opts.alert ?? false);
+    await scope.out.answerAction(addressOf(scope.chat), origin.actionId, htmlToPlain(html).slice(0, 200), opts.alert ?? false);
     return;
   }
   await reply(scope, html);
@@ -253,10 +253,6 @@ function deadlineText(scope: Scope, at: Date | null): string {
   return at ? formatDateTime(at, scope.config.APP_TIMEZONE) : '—';
 }
 
-async function departmentChats(tx: Tx, departmentCode: string) {
-  return tx.chat.findMany({ where: { role: 'department', departmentCode, active: true } });
-}
-
 /** Where a ticket's commune hears about it: the chat it came from and the commune's groups. */
 async function communeChats(tx: Tx, t: LoadedTicket) {
   const sourceIds = [t.sourceChatId, ...t.children.map((c) => c.sourceChatId)].filter((x): x is string => !!x);
@@ -265,23 +261,6 @@ async function communeChats(tx: Tx, t: LoadedTicket) {
     where: { active: true, OR: [{ id: { in: sourceIds } }, { role: 'commune', kind: 'group', communeCode: { in: communes } }] },
   });
   return chats;
-}
-
-async function supportChats(tx: Tx) {
-  return tx.chat.findMany({ where: { role: 'support', active: true } });
-}
-
-/** Re-renders every card of the ticket where one was posted (cards are edited in place). */
-export async function refreshCards(scope: Scope, ticketId: number): Promise<void> {
-  const cards = await scope.tx.outboundMessage.findMany({
-    where: { ticketId, purpose: { startsWith: 'card:' } },
-    distinct: ['platform', 'chatExternalId', 'purpose'],
-    select: { platform: true, chatExternalId: true, purpose: true },
-  });
-  for (const c of cards) {
-    const view = c.purpose!.slice('card:'.length) as 'support' | 'department' | 'commune';
-    await scope.out.card({ platform: c.platform, externalId: c.chatExternalId }, ticketId, view);
-  }
 }
 
 /** Buttons under the answer in a commune chat. */
@@ -370,21 +349,19 @@ async function applyEffects(
         else if (action.kind === 'reopen') html = tr('notice-support-reopened', { code: t.code, department: deptName, reason });
         else if (action.kind === 'confirm') html = tr('notice-support-confirmed', { code: t.code });
         else if (action.kind === 'assign') html = tr('notice-support-auto-routed', { code: t.code, department: deptName });
-        if (html) for (const chat of await supportChats(tx)) await out.send(addressOf(chat), { html }, { ticketId: t.id, purpose: 'support-notice' });
+        if (html) for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html }, { ticketId: t.id, purpose: 'support-notice' });
         break;
       }
       case 'notify_support_lead': {
         if (action.kind !== 'request_extension') break;
-        const leads = await tx.person.findMany({ where: { isSupportLead: true } });
-        const mention = leads.length ? leads.map((p) => (p.username ? `@${p.username}` : escapeHtml(p.displayName))).join(' ') : tr('leads-none');
-        const html = tr('notice-support-extension', { code: t.code, department: deptName, days: action.workingDays, reason, leads: mention });
+        const html = tr('notice-support-extension', { code: t.code, department: deptName, days: action.workingDays, reason, leads: await supportLeadMentions(tx, tr) });
         const buttons = [[{ text: tr('btn-approve-extension'), data: `t:ext_yes:${t.id}` }, { text: tr('btn-deny-extension'), data: `t:ext_no:${t.id}` }]];
-        for (const chat of await supportChats(tx)) await out.send(addressOf(chat), { html, buttons }, { ticketId: t.id, purpose: 'extension-request' });
+        for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html, buttons }, { ticketId: t.id, purpose: 'extension-request' });
         break;
       }
       case 'update_cards':
-        await refreshCards(scope, t.id);
-        if (action.kind === 'merge') await refreshCards(scope, action.parent.id);
+        await refreshCards(tx, out, t.id);
+        if (action.kind === 'merge') await refreshCards(tx, out, action.parent.id);
         break;
       default:
         // Deadlines are set with the fields; reminder effects are handled by the reminder scheduler.
@@ -432,4 +409,3 @@ async function acknowledge(scope: Scope, t: LoadedTicket, d: Allowed, origin: Or
   }
 }
 
-export { dueState };

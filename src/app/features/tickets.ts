@@ -7,7 +7,8 @@ import type { Ticket } from '../../generated/prisma/client.js';
 import { escapeHtml, foldVietnamese, formatDateTime, formatTicketCode, parseTicketCode } from '../format.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
-import { findTicketByCode, performAction, refreshCards, say, type Origin } from '../workflow.js';
+import { refreshCards } from '../tickets.js';
+import { findTicketByCode, performAction, say, type Origin } from '../workflow.js';
 
 const COMMAND: Origin = { via: 'command' };
 
@@ -209,7 +210,7 @@ async function setCategory(scope: Scope, ticket: Ticket, code: string, origin: O
       createdAt: scope.now,
     },
   });
-  await refreshCards(scope, ticket.id);
+  await refreshCards(scope.tx, scope.out, ticket.id);
   const text = scope.t('done-category', { code: ticket.code, category: escapeHtml(category.label) });
   await say(scope, text, origin);
   // Routing usually follows the category: offer its department in one tap.

@@ -9,11 +9,9 @@ import { handleMembership } from '../../app/features/membership.js';
 import { reply } from '../../app/scope.js';
 import { BotContext, unitOfWork } from './context.js';
 import { toInbound } from './inbound.js';
-import { helpFeature } from './features/help.js';
-import { leadersFeature } from './features/leaders.js';
 import { linkFeature } from './features/link.js';
-import { reportFeature } from './features/report.js';
 import { ticketsFeature } from './features/tickets.js';
+import { commandsFeature } from './commands.js';
 
 export interface TelegramBotDeps {
   config: Config;
@@ -75,7 +73,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<BotContext> {
   });
 
   const features = new Composer<BotContext>();
-  features.use(helpFeature, linkFeature, reportFeature, ticketsFeature, leadersFeature);
+  features.use(commandsFeature, linkFeature, ticketsFeature);
   bot.use(features);
 
   // A button nobody handled must still be answered, or Telegram shows a spinner.
