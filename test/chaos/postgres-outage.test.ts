@@ -5,7 +5,7 @@ import { startBotApiEmulator, type BotApiEmulator, type TgChat } from '../../src
 import { freePort } from '../support/ports.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
-import { TcpProxy } from './support.js';
+import { postUpdate, reportOutcome, reportUpdate, TcpProxy } from './support.js';
 
 // PostgreSQL is where reports live. When it cannot be reached the webhook must say so quickly
 // (Telegram then sends the update again), and the jobs must pick up where they were afterwards.
@@ -22,27 +22,10 @@ describe('PostgreSQL unreachable under a running app', () => {
   let commune: TgChat;
   let updateId = 550_000;
 
-  const post = async (body: object) => {
-    const started = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(body) });
-    return { status: res.status, ms: Math.round(performance.now() - started) };
-  };
-  const report = (text: string) => ({
-    update_id: ++updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: commune.id, type: 'group', title: commune.title },
-      from: { id: 3_001, is_bot: false, first_name: 'Đỗ Thị Giang' },
-      text: `/baocao ${text}`,
-      entities: [{ type: 'bot_command', offset: 0, length: 7 }],
-    },
-  });
-  const outcome = async (text: string) => {
-    const tickets = await direct.prisma.ticket.findMany({ where: { text } });
-    const receipts = tickets.flatMap((t) => emu.botMessages(commune.id).filter((m) => (m.text ?? '').includes(t.code)));
-    return { tickets: tickets.length, receipts: receipts.length };
-  };
+  const post = (body: object) => postUpdate(url, SECRET, body);
+  const report = (text: string) => reportUpdate(++updateId, commune, { id: 3_001, first_name: 'Đỗ Thị Giang' }, text);
+  /** Tickets with exactly this text, and receipts in the commune chat quoting their codes. */
+  const outcome = (text: string) => reportOutcome(direct.prisma, emu, commune.id, text);
   const settled = (text: string) => eventually(async () => {
     const o = await outcome(text);
     return o.tickets === 1 && o.receipts === 1;

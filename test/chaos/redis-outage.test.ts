@@ -4,7 +4,7 @@ import { startBotApiEmulator, type BotApiEmulator, type TgChat } from '../../src
 import { QUEUE, SCHEDULER } from '../../src/queues/names.js';
 import { freePort } from '../support/ports.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
-import { RedisServer } from './support.js';
+import { postUpdate, RedisServer, reportOutcome, reportUpdate } from './support.js';
 
 // Redis is where jobs live, never where data lives: stopping it, or wiping it, must lose nothing.
 
@@ -18,32 +18,10 @@ describe('Redis stopped and wiped under a running app', () => {
   let commune: TgChat;
   let updateId = 660_000;
 
-  const post = async (body: object) => {
-    const started = performance.now();
-    try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(body) });
-      return { status: res.status, ms: Math.round(performance.now() - started) };
-    } catch {
-      return { status: 0, ms: Math.round(performance.now() - started) };
-    }
-  };
-  const report = (text: string) => ({
-    update_id: ++updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: commune.id, type: 'group', title: commune.title },
-      from: { id: 4_001, is_bot: false, first_name: 'Vũ Văn Em' },
-      text: `/baocao ${text}`,
-      entities: [{ type: 'bot_command', offset: 0, length: 7 }],
-    },
-  });
+  const post = (body: object) => postUpdate(url, SECRET, body);
+  const report = (text: string) => reportUpdate(++updateId, commune, { id: 4_001, first_name: 'Vũ Văn Em' }, text);
   /** Tickets with exactly this text, and receipts in the commune chat quoting their codes. */
-  const outcome = async (text: string) => {
-    const tickets = await h.app.db.prisma.ticket.findMany({ where: { text } });
-    const receipts = tickets.flatMap((t) => emu.botMessages(commune.id).filter((m) => (m.text ?? '').includes(t.code)));
-    return { tickets: tickets.length, receipts: receipts.length };
-  };
+  const outcome = (text: string) => reportOutcome(h.app.db.prisma, emu, commune.id, text);
 
   beforeAll(async () => {
     redis = await RedisServer.start();

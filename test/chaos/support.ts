@@ -2,10 +2,45 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import type { Db } from '../../src/db/client.js';
+import type { BotApiEmulator } from '../../src/emulator/bot-api-emulator.js';
 import { freePort } from '../support/ports.js';
 import { eventually } from '../support/test-app.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** POSTs an update to the webhook with the secret; status 0 when the connection failed. */
+export async function postUpdate(url: string, secret: string, body: object): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(body) });
+    return { status: res.status, ms: Math.round(performance.now() - started) };
+  } catch {
+    return { status: 0, ms: Math.round(performance.now() - started) };
+  }
+}
+
+/** A Telegram update carrying `/baocao <text>` from `from` in a group. */
+export function reportUpdate(updateId: number, chat: { id: number; title?: string }, from: { id: number; first_name: string }, text: string) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chat.id, type: 'group', title: chat.title },
+      from: { ...from, is_bot: false },
+      text: `/baocao ${text}`,
+      entities: [{ type: 'bot_command', offset: 0, length: 7 }],
+    },
+  };
+}
+
+/** Tickets with exactly this text, and receipts in the chat quoting their codes. */
+export async function reportOutcome(prisma: Db, emu: BotApiEmulator, chatId: number, text: string): Promise<{ tickets: number; receipts: number }> {
+  const tickets = await prisma.ticket.findMany({ where: { text } });
+  const receipts = tickets.flatMap((t) => emu.botMessages(chatId).filter((m) => (m.text ?? '').includes(t.code)));
+  return { tickets: tickets.length, receipts: receipts.length };
+}
 
 /**
  * A redis-server of the test's own on a free port, so stopping or wiping it touches nobody else.

@@ -138,14 +138,19 @@ describe('worker processes killed mid-job', () => {
     expect(copies).toBeLessThanOrEqual(2);
   });
 
-  it('SIGTERM mid-send: the job finishes, the process exits cleanly and quickly', async () => {
-    await emu.delayNext('sendMessage', 3_000, { chatId: commune.id });
+  /** Files a report whose receipt takes `sendMs` to send, and sends SIGTERM while it is in flight. */
+  async function sigtermDuringSend(sendMs: number) {
+    await emu.delayNext('sendMessage', sendMs, { chatId: commune.id });
     const { text } = await fileReport();
     await eventually(async () => sendInFlight(), 'send in flight', 20_000);
     const app = running!;
     const signalledAt = Date.now();
     app.proc.kill('SIGTERM');
-    const exit = await app.exited;
+    return { text, app, exit: await app.exited, signalledAt };
+  }
+
+  it('SIGTERM mid-send: the job finishes, the process exits cleanly and quickly', async () => {
+    const { text, exit, signalledAt } = await sigtermDuringSend(3_000);
     console.info(`[chaos] SIGTERM mid-send: exited with ${exit.code} after ${exit.at - signalledAt} ms (the send needed about 3 s more)`);
     expect(exit.code).toBe(0);
     expect(exit.at - signalledAt).toBeLessThan(25_000);
@@ -157,13 +162,7 @@ describe('worker processes killed mid-job', () => {
 
   it('SIGTERM with a job longer than the workers\' cap: exits within 25 s, the next process redoes it', async () => {
     if (!alive()) await boot();
-    await emu.delayNext('sendMessage', 14_000, { chatId: commune.id });
-    const { text } = await fileReport();
-    await eventually(async () => sendInFlight(), 'send in flight', 20_000);
-    const app = running!;
-    const signalledAt = Date.now();
-    app.proc.kill('SIGTERM');
-    const exit = await app.exited;
+    const { text, app, exit, signalledAt } = await sigtermDuringSend(14_000);
     console.info(`[chaos] SIGTERM with a 14 s call in flight: exited with ${exit.code} after ${exit.at - signalledAt} ms`);
     expect(exit.at - signalledAt).toBeLessThan(25_000);
     expect(app.logs.some((l) => String(l['msg']).includes('forcing close'))).toBe(true);
