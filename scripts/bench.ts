@@ -3,9 +3,9 @@
  * Prints a table; the LAST line is one JSON object with every figure (contract.md).
  */
 import { splitHtml, escapeHtml } from '../src/app/format.js';
-import { benchCalendar } from '../src/domain/calendar-bench.js';
-import { benchClassifier } from '../src/domain/classifier/bench.js';
-import { benchReports } from '../src/reports/bench.js';
+import { benchCalendar } from '../tools/bench/calendar.js';
+import { benchClassifier } from '../tools/bench/classifier.js';
+import { benchReports } from '../tools/bench/reports.js';
 
 function benchSplit(): { splitsPerSecond: number } {
   const text = escapeHtml('Nội dung <dài> & có emoji 😀, chữ עברית. '.repeat(250));

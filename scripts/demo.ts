@@ -4,7 +4,7 @@
  * unless DATABASE_URL is set. Ctrl+C stops the app, then the emulator.
  */
 import { ConfigError } from '../src/config.js';
-import { DemoSetupError, describeDemo, startDemo, type RunningDemo } from '../src/demo/demo.js';
+import { DemoSetupError, describeDemo, startDemo, type RunningDemo } from '../tools/demo/demo.js';
 import { SettingsError } from '../src/settings.js';
 
 const STOP_CAP_MS = 25_000;

@@ -7,13 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  defaultClassifier,
-  evaluateClassifier,
-  formatEvaluation,
-  parseLabelledLines,
-  type Evaluation,
-} from '../src/domain/classifier/index.js';
+import { defaultClassifier } from '../src/domain/classifier/index.js';
+import { parseLabelledLines } from '../tools/classifier/corpus.js';
+import { evaluateClassifier, formatEvaluation, type Evaluation } from '../tools/classifier/evaluate.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const { values } = parseArgs({ options: { file: { type: 'string', default: root('data/classifier/test.jsonl') } } });

@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CATEGORY_CODES } from '../src/domain/catalog.js';
-import { parseLabelledLines } from '../src/domain/classifier/corpus.js';
+import { parseLabelledLines } from '../tools/classifier/corpus.js';
 import type { NaiveBayesModel } from '../src/domain/classifier/naive-bayes.js';
 import phrases from '../src/domain/classifier/phrases.json' with { type: 'json' };
-import { trainClassifierModel } from '../src/domain/classifier/train.js';
+import { trainClassifierModel } from '../tools/classifier/train.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 

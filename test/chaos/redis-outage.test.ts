@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../src/app/outbox-writer.js';
-import { startBotApiEmulator, type BotApiEmulator, type TgChat } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { QUEUE, SCHEDULER } from '../../src/queues/names.js';
 import { freePort } from '../support/ports.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Db } from '../../src/db/client.js';
-import type { BotApiEmulator } from '../../src/emulator/bot-api-emulator.js';
+import type { BotApiEmulator } from '../../tools/telegram-emulator/index.js';
 import { freePort } from '../support/ports.js';
 import { eventually } from '../support/test-app.js';
 

@@ -4,16 +4,16 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORY_CODES, defaultDepartmentFor } from '../../src/domain/catalog.js';
-import { benchClassifier } from '../../src/domain/classifier/bench.js';
+import { benchClassifier } from '../../tools/bench/classifier.js';
 import {
   classify,
   createClassifier,
   defaultClassifier,
-  evaluateClassifier,
   normalizeText,
-  parseLabelledLines,
   tokenize,
 } from '../../src/domain/classifier/index.js';
+import { parseLabelledLines } from '../../tools/classifier/corpus.js';
+import { evaluateClassifier } from '../../tools/classifier/evaluate.js';
 import { trainNaiveBayes } from '../../src/domain/classifier/naive-bayes.js';
 import { tokenize as tokenizeFeatures } from '../../src/domain/classifier/text.js';
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Bot, GrammyError, HttpError, InlineKeyboard, InputFile } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBotApiEmulator, type BotApiEmulator, type BotApiEmulatorOptions, type TgUpdate } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type BotApiEmulatorOptions, type TgUpdate } from '../../tools/telegram-emulator/index.js';
 
 const TOKEN = '7000000001:TEST-token-for-the-emulator-000';
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocalDateTime } from '../../src/domain/digest.js';
-import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../tools/telegram-emulator/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createDigestProcessor } from '../../src/workers/digest.worker.js';
 import { calendarFrom } from '../../src/settings.js';

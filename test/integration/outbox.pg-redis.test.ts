@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../src/app/outbox-writer.js';
 import { escapeHtml } from '../../src/app/format.js';
-import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReminderRound } from '../../src/app/reminders.js';
-import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../src/emulator/bot-api-emulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../tools/telegram-emulator/index.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
 import { ensureSchedulers } from '../../src/workers/index.js';
 import { ADMIN_ID, deleteRedisPrefix, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';

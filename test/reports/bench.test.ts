@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchClock, benchReports, syntheticTickets } from '../../src/reports/bench.js';
+import { benchClock, benchReports, syntheticTickets } from '../../tools/bench/reports.js';
 
 describe('benchReports', () => {
   it('reports one positive timing per report', async () => {

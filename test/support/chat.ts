@@ -1,4 +1,4 @@
-import type { EmulatorMessage } from '../../src/emulator/bot-api-emulator.js';
+import type { EmulatorMessage } from '../../tools/telegram-emulator/index.js';
 
 /** The callback data of the first inline button whose data starts with `prefix`. */
 export function buttonData(m: EmulatorMessage, prefix: string): string {

@@ -11,8 +11,6 @@ export {
   type ClassifierOptions,
   type Explanation,
 } from './classifier.js';
-export { parseLabelledLines, type LabelledExample } from './corpus.js';
-export { evaluateClassifier, formatEvaluation, type Evaluation } from './evaluate.js';
 export { bigrams, foldDiacritics, normalizeText, syllables, tokenize } from './text.js';
 
 /** The shipped model: naive Bayes trained by scripts/train-classifier.ts plus the curated phrases. */

@@ -12,11 +12,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
-import { startApp, type App } from '../app.js';
-import { parseConfig, type Config } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../emulator/bot-api-emulator.js';
-import { createLogger, type Logger } from '../logger.js';
+import { startApp, type App } from '../../src/app.js';
+import { parseConfig, type Config } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../telegram-emulator/index.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createPageHandler, type DemoSceneInfo } from './page.js';
 import {
   CHATS,

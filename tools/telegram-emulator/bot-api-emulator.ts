@@ -7,7 +7,7 @@
  *
  * ```ts
  * import { Bot } from 'grammy';
- * import { startBotApiEmulator } from '../src/emulator/bot-api-emulator.js';
+ * import { startBotApiEmulator } from '../tools/telegram-emulator/index.js';
  *
  * const emu = await startBotApiEmulator();                 // random port on 127.0.0.1
  * const bot = new Bot('123:TEST', { client: { apiRoot: emu.apiRoot } });
@@ -53,7 +53,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleControlRequest } from './control-http.js';
 import { UpdateDelivery, type GetUpdatesMode } from './delivery.js';
 import { botCommandEntities } from './html.js';
 import { BodyError, parseApiRequest, readBody, writeJson } from './http-body.js';
@@ -169,6 +168,8 @@ export class BotApiEmulator {
   private readonly closing = new AbortController();
   private server: Server | undefined;
   private address: AddressInfo | undefined;
+  /** The control API over HTTP (`/__emulator/…`); mounted by `startBotApiEmulator` (index.ts). */
+  control: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>) | undefined;
 
   constructor(private readonly options: BotApiEmulatorOptions = {}) {
     const tokenId = options.token?.match(/^(\d+):/)?.[1];
@@ -264,7 +265,7 @@ export class BotApiEmulator {
     if (api) return this.handleBotApi(req, res, url, decodeURIComponent(api[1]!), api[2]!);
     const file = /^\/file\/bot([^/]*)\/(.+)$/.exec(path);
     if (file) return this.handleFileDownload(res, decodeURIComponent(file[1]!), decodeURIComponent(file[2]!));
-    if (path === '/__emulator' || path.startsWith('/__emulator/')) return handleControlRequest(this, req, res, url);
+    if (path === '/__emulator' || path.startsWith('/__emulator/')) return this.control ? this.control(req, res, url) : writeJson(res, 404, { ok: false, error: 'control API not mounted' });
     if (this.options.extraHandler && (await this.options.extraHandler(req, res))) return;
     if (path === '/' && req.method === 'GET') {
       return writeJson(res, 200, { emulator: 'Telegram Bot API emulator', bot: this.botUser, control: '/__emulator' });
@@ -900,10 +901,6 @@ export class BotApiEmulator {
   }
 }
 
-/** Starts an emulator listening on `opts.port` (default: a random free port on 127.0.0.1). */
-export async function startBotApiEmulator(opts: BotApiEmulatorOptions = {}): Promise<BotApiEmulator> {
-  return new BotApiEmulator(opts).listen();
-}
 
 // --- helpers -----------------------------------------------------------------------------
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createClassifier, type ClassifierModel } from './classifier.js';
-import { parseLabelledLines } from './corpus.js';
+import { createClassifier, type ClassifierModel } from '../../src/domain/classifier/classifier.js';
+import { parseLabelledLines } from '../classifier/corpus.js';
 
 // Files are read at call time, never at import: the benchmark measures the cold load itself.
-const MODEL_URL = new URL('./model.json', import.meta.url);
-const PHRASES_URL = new URL('./phrases.json', import.meta.url);
-const CORPUS_URLS = ['train.jsonl', 'test.jsonl'].map((f) => new URL(`../../../data/classifier/${f}`, import.meta.url));
+const MODEL_URL = new URL('../../src/domain/classifier/model.json', import.meta.url);
+const PHRASES_URL = new URL('../../src/domain/classifier/phrases.json', import.meta.url);
+const CORPUS_URLS = ['train.jsonl', 'test.jsonl'].map((f) => new URL(`../../data/classifier/${f}`, import.meta.url));
 
 /** Measures the classifier: cold load (parse model files, build tables) and classifications per second on the corpus. */
 export function benchClassifier(options: { durationMs?: number } = {}): { classificationsPerSecond: number; loadMs: number } {

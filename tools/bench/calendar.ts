@@ -4,9 +4,9 @@
  * for comparing runs, not for asserting in tests.
  */
 import { performance } from 'node:perf_hooks';
-import { WorkingCalendar } from './calendar.js';
-import type { Duration } from './duration.js';
-import { shippedHolidays } from './holidays.js';
+import { WorkingCalendar } from '../../src/domain/calendar.js';
+import type { Duration } from '../../src/domain/duration.js';
+import { shippedHolidays } from '../../src/domain/holidays.js';
 
 export interface CalendarBenchResult {
   /** `addWorking` calls per second over a mix of instants (2025–2026) and durations (0m–10d). */

@@ -1,4 +1,4 @@
-import type { Classifier } from './classifier.js';
+import type { Classifier } from '../../src/domain/classifier/classifier.js';
 import type { LabelledExample } from './corpus.js';
 
 export interface CategoryMetrics {

@@ -6,9 +6,9 @@ import {
   type NaiveBayesModel,
   type Scoring,
   type TrainingDocument,
-} from './naive-bayes.js';
-import { compilePhrases, scorePhrases, type PhraseKnowledge } from './phrases.js';
-import { clauses, featuresOf } from './text.js';
+} from '../../src/domain/classifier/naive-bayes.js';
+import { compilePhrases, scorePhrases, type PhraseKnowledge } from '../../src/domain/classifier/phrases.js';
+import { clauses, featuresOf } from '../../src/domain/classifier/text.js';
 
 /**
  * Training: count the naive-Bayes features of the training split, then choose the smoothing and the

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { CATEGORIES, DEPARTMENTS } from '../domain/catalog.js';
-import { buildDigest, departmentChartRows, renderDigest } from '../domain/digest.js';
-import { median } from '../domain/kpi.js';
-import type { DueStateFn, ReportClock, TicketSnapshot, WorkingClock } from '../domain/report-types.js';
-import { PRIORITIES, type TicketStatus } from '../domain/types.js';
-import { createTranslator } from '../i18n/index.js';
-import { renderDepartmentChart } from './chart.js';
-import { buildExportWorkbook } from './xlsx.js';
+import { CATEGORIES, DEPARTMENTS } from '../../src/domain/catalog.js';
+import { buildDigest, departmentChartRows, renderDigest } from '../../src/domain/digest.js';
+import { median } from '../../src/domain/kpi.js';
+import type { DueStateFn, ReportClock, TicketSnapshot, WorkingClock } from '../../src/domain/report-types.js';
+import { PRIORITIES, type TicketStatus } from '../../src/domain/types.js';
+import { createTranslator } from '../../src/i18n/index.js';
+import { renderDepartmentChart } from '../../src/reports/chart.js';
+import { buildExportWorkbook } from '../../src/reports/xlsx.js';
 
 /**
  * Timings of the leaders' reports on a synthetic province: 1000 tickets with full timelines.
