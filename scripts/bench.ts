@@ -1,6 +1,6 @@
 /**
  * npm run bench — speed and memory of the hot paths, measured in one run on this machine.
- * Prints a table; the LAST line is one JSON object with every figure (contract.md).
+ * Prints a table; the LAST line is one JSON object with every figure (docs/contract.md).
  */
 import { splitHtml, escapeHtml } from '../src/app/format.js';
 import { benchCalendar } from '../tools/bench/calendar.js';

@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { z } from 'zod';
 
 /**
- * Environment configuration (contract.md). Parsed once at boot; a bad or missing value stops
+ * Environment configuration (docs/contract.md). Parsed once at boot; a bad or missing value stops
  * the process with one line that names the variable.
  */
 
@@ -70,7 +70,7 @@ const ConfigSchema = z
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     /** Prefix of every BullMQ key, so several deployments (or tests) can share one Redis. */
     QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[\w:-]+$/).default('thaogo')),
-    /** Outbound limits (reliability.md); defaults are Telegram's documented limits. */
+    /** Outbound limits (RELIABILITY.md); defaults are Telegram's documented limits. */
     SEND_GLOBAL_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(30)),
     SEND_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(1000)),
     SEND_GROUP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
@@ -82,6 +82,18 @@ const ConfigSchema = z
     SWEEP_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(20_000)),
     /** A job's lock; a job whose worker died is redone after about this long (stall check every half). */
     JOB_LOCK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).default(30_000)),
+    /** How long a chat's later updates wait behind an earlier one that failed and is being retried. */
+    UPDATE_FAILED_HOLD_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(5_000)),
+    // Failing messages and abuse limits.
+    /** A message still failing this long after its first failure is parked: retried, but no longer ahead of its chat's later messages. */
+    SEND_PARK_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60_000)),
+    /** Private notices to the admins, in all, per hour (a group added again and again is told once a day anyway). */
+    ADMIN_NOTICES_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    /** Wrong one-time link codes allowed per person, and per chat, in their windows; then even a right code waits. */
+    LINK_ATTEMPTS_PER_PERSON: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(5)),
+    LINK_ATTEMPTS_PERSON_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().max(7 * 24 * 60 * 60_000).default(15 * 60_000)),
+    LINK_ATTEMPTS_PER_CHAT: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    LINK_ATTEMPTS_CHAT_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().max(7 * 24 * 60 * 60_000).default(60 * 60_000)),
   })
   .superRefine((c, ctx) => {
     if (c.BOT_MODE === 'webhook' && c.BOT_TOKEN) {

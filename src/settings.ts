@@ -1,7 +1,7 @@
 /**
- * Operating settings (`SETTINGS_FILE`, contract.md "Settings file"): working calendar, deadlines,
+ * Operating settings (`SETTINGS_FILE`, docs/contract.md "Settings file"): working calendar, deadlines,
  * reminders, escalation, digest time, auto-routing. Every key is optional; a missing key keeps its
- * default (domain.md). Unknown keys are rejected so that a typo ("deadline:") cannot silently
+ * default (docs/domain.md). Unknown keys are rejected so that a typo ("deadline:") cannot silently
  * leave a default in force. Invalid settings throw one line naming the key, e.g.
  * `SETTINGS_FILE /x.yaml: deadlines.khan: "abc" is not a duration like 90m, 2h or 1d`.
  *
@@ -52,8 +52,13 @@ export interface Settings {
   /** Time to answer, counted from assignment to a department. */
   deadlines: Record<Priority, Duration>;
   reminders: {
-    /** A ticket nobody claimed for this long nudges the support team. */
+    /** A ticket nobody claimed (or a department returned) for this long nudges the support team. */
     unclaimedAfter: Duration;
+    /**
+     * A claimed ticket not routed to a department for this long nudges its claimant in the support
+     * group; `repeatEvery` later the support lead is named. Defaults to `unclaimedAfter`.
+     */
+    claimedAfter: Duration;
     /** First department reminder this long after assignment. */
     firstAfter: Record<Priority, Duration>;
     /** Then again every this much working time (> 0). */
@@ -106,6 +111,19 @@ function durationField(options: { positive?: boolean } = {}) {
     }
     if (options.positive && isZeroDuration(d)) {
       ctx.addIssue(`${show(value)} must be longer than zero`);
+      return z.NEVER;
+    }
+    return d;
+  });
+}
+
+/** A duration that may be left out (undefined), for keys whose default follows another key. */
+function optionalDurationField() {
+  return z.unknown().transform((value, ctx): Duration | undefined => {
+    if (value === undefined) return undefined;
+    const d = tryParseDuration(value);
+    if (d === null) {
+      ctx.addIssue(`${show(value)} is not a duration like 90m, 2h or 1d`);
       return z.NEVER;
     }
     return d;
@@ -231,6 +249,7 @@ const settingsSchema = mapping(
     reminders: mapping(
       {
         unclaimedAfter: durationField().prefault('2h'),
+        claimedAfter: optionalDurationField().optional(),
         firstAfter: perPriority('2h', '1d', '1d', false),
         repeatEvery: durationField({ positive: true }).prefault('1d'),
         repeatAt: clockField().prefault('08:00'),
@@ -266,8 +285,10 @@ const settingsSchema = mapping(
   const shipped = s.replaceShippedHolidays ? { holidays: [], makeupWorkingDays: [] } : shippedHolidays();
   const holidays = new Set([...shipped.holidays.filter((d) => !userOn.has(d)), ...userOff]);
   const makeups = new Set([...shipped.makeupWorkingDays.filter((d) => !userOff.has(d)), ...userOn]);
+  const { claimedAfter, ...reminders } = s.reminders;
   return {
     ...s,
+    reminders: { ...reminders, claimedAfter: claimedAfter ?? reminders.unclaimedAfter },
     workingHours: s.workingHours.map(([a, b]) => [a, b] as [string, string]),
     holidays: [...holidays].sort(),
     makeupWorkingDays: [...makeups].sort(),
@@ -316,7 +337,7 @@ export function parseSettings(input: unknown): Settings {
   return parseWithPrefix(input, '');
 }
 
-/** The default settings (domain.md) with the shipped holiday calendar. */
+/** The default settings (docs/domain.md) with the shipped holiday calendar. */
 export function defaultSettings(): Settings {
   return parseSettings({});
 }

@@ -4,7 +4,7 @@ import type { Settings } from '../settings.js';
 import { calendarFrom } from '../settings.js';
 import { dueState } from '../domain/reminder-policy.js';
 import type { CardView } from './outbox-writer.js';
-import { escapeHtml, formatDateTime } from './format.js';
+import { escapeHtml, formatDateTime, nameText, userText } from './format.js';
 import { CATEGORIES } from '../domain/catalog.js';
 import type { TicketView } from './tickets.js';
 
@@ -37,7 +37,7 @@ export function cardButtons(ticket: TicketView, view: CardView, t: Translate): O
 export function renderCard(ticket: TicketView, view: CardView, t: Translate, timeZone: string, settings?: Settings, now: Date = new Date()): OutboundContent {
   const lines: string[] = [t('card-title', { code: ticket.code, commune: escapeHtml(ticket.commune.name) })];
   lines.push(t('card-status', { status: t(`status-${ticket.status}`) }));
-  if (view !== 'commune' && ticket.reporter) lines.push(t('card-reporter', { name: escapeHtml(ticket.reporter.displayName) }));
+  if (view !== 'commune' && ticket.reporter) lines.push(t('card-reporter', { name: nameText(ticket.reporter.displayName) }));
   lines.push(t('card-created', { at: formatDateTime(ticket.createdAt, timeZone) }));
   if (ticket.category) lines.push(t('card-category', { category: escapeHtml(ticket.category.label) }));
   if (view === 'support' && ticket.suggestedCategory && ticket.categoryCode !== ticket.suggestedCategory) {
@@ -48,7 +48,7 @@ export function renderCard(ticket: TicketView, view: CardView, t: Translate, tim
   if (view === 'support' && ticket.events.some((e) => e.kind === 'assigned' && e.actorId === null)) lines.push(t('card-auto-routed'));
   lines.push(t('card-priority', { priority: t(`priority-${ticket.priority}`) }));
   if (ticket.department) lines.push(t('card-department', { department: escapeHtml(ticket.department.name) }));
-  if (view === 'support' && ticket.claimedBy) lines.push(t('card-claimant', { name: escapeHtml(ticket.claimedBy.displayName) }));
+  if (view === 'support' && ticket.claimedBy) lines.push(t('card-claimant', { name: nameText(ticket.claimedBy.displayName) }));
   if (ticket.dueAt) {
     let deadline = formatDateTime(ticket.dueAt, timeZone);
     if (settings && ['assigned', 'reopened'].includes(ticket.status)) {
@@ -61,7 +61,7 @@ export function renderCard(ticket: TicketView, view: CardView, t: Translate, tim
   if (ticket.parent) lines.push(t('status-parent', { parent: ticket.parent.code }));
   if (ticket._count.attachments) lines.push(t('card-attachments', { count: ticket._count.attachments }));
   const text = ticket.text.length > PREVIEW_LIMIT ? `${ticket.text.slice(0, PREVIEW_LIMIT)}…` : ticket.text;
-  lines.push('', escapeHtml(text));
+  lines.push('', userText(text));
   const buttons = cardButtons(ticket, view, t);
   return { html: lines.join('\n'), ...(buttons.length ? { buttons } : {}) };
 }

@@ -1,23 +1,43 @@
 import type { Tx } from '../db/client.js';
 import type { Chat, Person } from '../generated/prisma/client.js';
 import type { ChatRef, SenderRef } from '../platforms/types.js';
+import { stripBidiControls } from './format.js';
+
+/** A chat title as stored: no bidi controls (they would turn the bot's own lines around), or null. */
+function cleanTitle(title: string | null): string | null {
+  if (title === null) return null;
+  const clean = stripBidiControls(title).trim();
+  return clean === '' ? null : clean;
+}
+
+/** A person's name as stored: no bidi controls; a name that was nothing else falls back to the username or id. */
+function cleanName(ref: SenderRef): string {
+  return stripBidiControls(ref.displayName).trim() || ref.username || ref.externalUserId;
+}
 
 /** Finds or records the chat an event came from, keeping its title current. */
 export async function resolveChat(tx: Tx, ref: ChatRef): Promise<Chat> {
+  const title = cleanTitle(ref.title);
   return tx.chat.upsert({
     where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
-    create: { platform: ref.platform, externalId: ref.externalId, kind: ref.kind, title: ref.title },
-    update: ref.title ? { title: ref.title } : {},
+    create: { platform: ref.platform, externalId: ref.externalId, kind: ref.kind, title },
+    update: title ? { title } : {},
   });
 }
 
 /** Finds or records the person who sent an event, keeping name and username current. */
 export async function resolvePerson(tx: Tx, ref: SenderRef): Promise<Person> {
+  const displayName = cleanName(ref);
   return tx.person.upsert({
     where: { platform_externalUserId: { platform: ref.platform, externalUserId: ref.externalUserId } },
-    create: { platform: ref.platform, externalUserId: ref.externalUserId, displayName: ref.displayName, username: ref.username },
-    update: { displayName: ref.displayName, username: ref.username },
+    create: { platform: ref.platform, externalUserId: ref.externalUserId, displayName, username: ref.username },
+    update: { displayName, username: ref.username },
   });
+}
+
+/** The name to store for someone the bot only knows from a message (a reply's author). */
+export function storedName(ref: SenderRef): string {
+  return cleanName(ref);
 }
 
 /**

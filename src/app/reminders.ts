@@ -4,7 +4,7 @@ import { dueState, nextReminder, type EscalationTarget, type PlannedReminder } f
 import type { Prisma } from '../generated/prisma/client.js';
 import { createTranslator, type Translate } from '../i18n/index.js';
 import { calendarFrom, type Settings } from '../settings.js';
-import { escapeHtml, formatDateTime } from './format.js';
+import { escapeHtml, formatDateTime, nameText, userText } from './format.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { workingDayMs } from './reports.js';
 import { addressOf } from './scope.js';
@@ -13,11 +13,21 @@ import { chatsWithRole, departmentChats, refreshCards, supportLeadMentions } fro
 type ReminderTicket = Pick<
   Prisma.TicketGetPayload<object>,
   'status' | 'createdAt' | 'claimedAt' | 'assignedAt' | 'priority' | 'dueAt' | 'lastDepartmentReminderAt' | 'lastNudgeAt' | 'snoozedUntil' | 'escalationStep'
->;
+> & { returnedAt?: Date | null };
 
 /** The ticket's next reminder event under the settings, or null. */
 export function planReminder(t: ReminderTicket, settings: Settings, cal: WorkingCalendar = calendarFrom(settings)): PlannedReminder | null {
-  return nextReminder(t, settings, cal);
+  return nextReminder({ ...t, returnedAt: t.returnedAt ?? null }, settings, cal);
+}
+
+/**
+ * When each of these tickets was last handed back by a department: the latest `returned` event.
+ * The ticket row keeps no such column; the audit trail is the record.
+ */
+async function returnedTimes(tx: Tx, ticketIds: number[]): Promise<Map<number, Date>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await tx.ticketEvent.groupBy({ by: ['ticketId'], where: { ticketId: { in: ticketIds }, kind: 'returned' }, _max: { createdAt: true } });
+  return new Map(rows.flatMap((r) => (r._max.createdAt ? [[r.ticketId, r._max.createdAt] as const] : [])));
 }
 
 /**
@@ -25,7 +35,8 @@ export function planReminder(t: ReminderTicket, settings: Settings, cal: Working
  * job and the periodic sweep both read `nextReminderAt`, so a lost queue loses no reminder.
  */
 export async function rescheduleReminder(tx: Tx, ticketId: number, settings: Settings): Promise<Date | null> {
-  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  const row = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  const t = row.status === 'returned' ? { ...row, returnedAt: (await returnedTimes(tx, [ticketId])).get(ticketId) ?? null } : row;
   const at = planReminder(t, settings)?.at ?? null;
   if ((at?.getTime() ?? null) !== (t.nextReminderAt?.getTime() ?? null)) {
     await tx.ticket.update({ where: { id: ticketId }, data: { nextReminderAt: at } });
@@ -47,8 +58,18 @@ interface Due {
 
 export interface TickResult {
   outbox: bigint[];
-  sent: { nudges: number; departmentRounds: number; escalations: number };
+  /**
+   * nudges: support-team lists of tickets nobody holds; claimantNudges / leadNudges: tickets whose
+   * claimant / whose support lead was named; departmentRounds: department messages; escalations: steps done.
+   */
+  sent: { nudges: number; claimantNudges: number; leadNudges: number; departmentRounds: number; escalations: number };
   nextAt: Date | null;
+}
+
+/** How a reminder names a person: @username when there is one (the platform then notifies them), else the name. */
+function mention(p: { username: string | null; displayName: string } | null): string {
+  if (!p) return '?';
+  return p.username ? `@${escapeHtml(p.username)}` : nameText(p.displayName);
 }
 
 /** Working time between two instants, in the largest unit that reads well ("1,5 ngày", "3 giờ"). */
@@ -64,13 +85,15 @@ function workingAge(t: Translate, cal: WorkingCalendar, dayMs: number, from: Dat
  * One reminder round at `now`: every ticket whose reminder is due is locked (SKIP LOCKED, so a
  * second worker running the same round finds nothing), and each group gets ONE message listing
  * its waiting tickets. Escalation steps run in order, once each, and go to the audit trail.
+ * The support group's message has a section per kind: tickets nobody holds (new, returned),
+ * claimed tickets not yet routed (naming the claimant), and what the support lead is told.
  */
 export async function runReminderRound(db: Db, settings: Settings, now: Date, opts: { timeZone: string; batch?: number }): Promise<TickResult> {
   const cal = calendarFrom(settings);
   const t: Translate = createTranslator('vi');
   const tz = opts.timeZone;
   const dayMs = workingDayMs(settings);
-  const sent = { nudges: 0, departmentRounds: 0, escalations: 0 };
+  const sent = { nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0 };
   const outbox = await db.$transaction(
     async (tx) => {
       // Rounds are serialized across workers: a second worker waits, then finds nothing due.
@@ -79,20 +102,29 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
         SELECT "id" FROM "Ticket" WHERE "nextReminderAt" IS NOT NULL AND "nextReminderAt" <= ${now}
         ORDER BY "nextReminderAt" ASC LIMIT ${opts.batch ?? 500} FOR UPDATE SKIP LOCKED`;
       if (locked.length === 0) return [];
-      const tickets = await tx.ticket.findMany({ where: { id: { in: locked.map((r) => r.id) } }, include: { commune: true, department: true } });
+      const tickets = await tx.ticket.findMany({ where: { id: { in: locked.map((r) => r.id) } }, include: { commune: true, department: true, claimedBy: true }, orderBy: { id: 'asc' } });
+      const returnedAt = await returnedTimes(tx, tickets.filter((x) => x.status === 'returned').map((x) => x.id));
       const nudges = new Set<number>();
+      const claimantNudges = new Set<number>();
+      const leadNudges = new Set<number>();
       const deptRounds = new Set<string>();
       const deptDue = new Set<number>();
       const escalations: { ticketId: number; notify: EscalationTarget; step: number }[] = [];
 
       for (const ticket of tickets) {
-        let state = { ...ticket };
+        let state = { ...ticket, returnedAt: returnedAt.get(ticket.id) ?? null };
         // A ticket may owe several events at once (an escalation and a reminder): take them in order.
         for (let i = 0; i < 6; i++) {
           const plan = planReminder(state, settings, cal);
           if (!plan || plan.at.getTime() > now.getTime()) break;
           if (plan.kind === 'nudge_support') {
             nudges.add(ticket.id);
+            state = { ...state, lastNudgeAt: now };
+          } else if (plan.kind === 'nudge_claimant') {
+            claimantNudges.add(ticket.id);
+            state = { ...state, lastNudgeAt: now };
+          } else if (plan.kind === 'nudge_support_lead') {
+            leadNudges.add(ticket.id);
             state = { ...state, lastNudgeAt: now };
           } else if (plan.kind === 'remind_department') {
             if (ticket.departmentCode) deptRounds.add(ticket.departmentCode);
@@ -128,19 +160,62 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
         return s === 'ok' ? '' : ` — <b>${t(s === 'due_soon' ? 'due-soon' : 'due-overdue')}</b>`;
       };
 
-      // Support team: one message listing every unclaimed ticket.
+      // The support group gets one message with a section per kind (sent after the escalations below).
+      const supportSections: string[] = [];
+
+      // Tickets nobody holds: every new and returned ticket, listed once.
       if (nudges.size > 0) {
-        const waiting = await tx.ticket.findMany({ where: { status: 'new', parentId: null }, include: { commune: true, department: true }, orderBy: { id: 'asc' }, take: 50 });
+        const waiting = await tx.ticket.findMany({ where: { status: { in: ['new', 'returned'] }, parentId: null }, include: { commune: true }, orderBy: { id: 'asc' }, take: 50 });
+        const backAt = await returnedTimes(tx, waiting.filter((w) => w.status === 'returned').map((w) => w.id));
         const lines = [t('reminder-unclaimed-title', { count: waiting.length })];
-        for (const w of waiting.map(toDue)) lines.push(t('reminder-unclaimed-item', { code: w.code, commune: escapeHtml(w.communeName), at: formatDateTime(w.createdAt, tz), age: workingAge(t, cal, dayMs, w.createdAt, now) }));
-        for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:support' });
-        // Everyone listed was nudged in this round.
         for (const w of waiting) {
+          const since = w.status === 'returned' ? (backAt.get(w.id) ?? w.createdAt) : w.createdAt;
+          const args = { code: w.code, commune: escapeHtml(w.commune.name), at: formatDateTime(since, tz), age: workingAge(t, cal, dayMs, since, now) };
+          lines.push(t(w.status === 'returned' ? 'reminder-returned-item' : 'reminder-unclaimed-item', args));
+        }
+        supportSections.push(lines.join('\n'));
+        // Everyone listed was nudged in this round — except a returned ticket already past its first
+        // nudge: its next reminder names the lead, and being listed again must not put that off.
+        for (const w of waiting) {
+          const since = backAt.get(w.id);
+          const pastFirst = w.status === 'returned' && since !== undefined && w.lastNudgeAt !== null && w.lastNudgeAt >= since && !nudges.has(w.id);
+          if (pastFirst) continue;
           await tx.ticket.update({ where: { id: w.id }, data: { lastNudgeAt: now } });
           await rescheduleReminder(tx, w.id, settings);
         }
         await tx.reminderRound.create({ data: { key: `nudge:${now.toISOString()}`, kind: 'nudge_support', ticketIds: [...nudges] } });
         sent.nudges++;
+      }
+
+      // Claimed, not routed: the claimant is named.
+      if (claimantNudges.size > 0) {
+        const held = tickets.filter((x) => claimantNudges.has(x.id));
+        const lines = [t('reminder-claimed-title', { count: held.length })];
+        for (const x of held) {
+          const since = x.claimedAt ?? x.createdAt;
+          lines.push(t('reminder-claimed-item', { code: x.code, commune: escapeHtml(x.commune.name), claimant: mention(x.claimedBy), at: formatDateTime(since, tz), age: workingAge(t, cal, dayMs, since, now) }));
+        }
+        supportSections.push(lines.join('\n'));
+        await tx.reminderRound.create({ data: { key: `claimant:${now.toISOString()}`, kind: 'nudge_claimant', ticketIds: held.map((x) => x.id) } });
+        sent.claimantNudges += held.length;
+      }
+
+      // Held too long by the support team (claimed and still not routed, or returned and still unclaimed): the lead is named.
+      if (leadNudges.size > 0) {
+        const held = tickets.filter((x) => leadNudges.has(x.id));
+        const lines = [t('reminder-lead-title', { count: held.length, leads: await supportLeadMentions(tx, t) })];
+        for (const x of held) {
+          if (x.status === 'claimed') {
+            const since = x.claimedAt ?? x.createdAt;
+            lines.push(t('reminder-lead-claimed-item', { code: x.code, commune: escapeHtml(x.commune.name), claimant: mention(x.claimedBy), at: formatDateTime(since, tz), age: workingAge(t, cal, dayMs, since, now) }));
+          } else {
+            const since = returnedAt.get(x.id) ?? x.createdAt;
+            lines.push(t('reminder-lead-returned-item', { code: x.code, commune: escapeHtml(x.commune.name), at: formatDateTime(since, tz), age: workingAge(t, cal, dayMs, since, now) }));
+          }
+        }
+        supportSections.push(lines.join('\n'));
+        await tx.reminderRound.create({ data: { key: `lead:${now.toISOString()}`, kind: 'nudge_support_lead', ticketIds: held.map((x) => x.id) } });
+        sent.leadNudges += held.length;
       }
 
       // Each department: one message listing all its waiting tickets.
@@ -199,17 +274,19 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
           for (const [dept, list] of perDept) {
             const head = list[0]!.ticket.headMention;
             const department = escapeHtml(list[0]!.ticket.departmentName ?? dept);
-            const title = head ? t('escalation-department-head', { head: escapeHtml(head), department }) : t('escalation-department-no-head', { department });
+            const title = head ? t('escalation-department-head', { head: userText(head), department }) : t('escalation-department-no-head', { department });
             const html = [title, ...list.map(item)].join('\n');
             for (const chat of await departmentChats(tx, dept)) await out.send(addressOf(chat), { html }, { purpose: 'escalation:department_head' });
           }
         } else if (target === 'support_lead') {
-          const html = [t('escalation-support-lead', { leads: await supportLeadMentions(tx, t) }), ...items.map(item)].join('\n');
-          for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html }, { purpose: 'escalation:support_lead' });
+          supportSections.push([t('escalation-support-lead', { leads: await supportLeadMentions(tx, t) }), ...items.map(item)].join('\n'));
         } else {
           const html = [t('escalation-leaders', { count: items.length }), ...items.map(item)].join('\n');
           for (const chat of await chatsWithRole(tx, 'leaders')) await out.send(addressOf(chat), { html }, { purpose: 'escalation:leaders' });
         }
+      }
+      if (supportSections.length > 0) {
+        for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html: supportSections.join('\n\n') }, { purpose: 'reminder:support' });
       }
       // Cards show "sắp đến hạn" / "quá hạn": refresh those of tickets whose state moved.
       for (const ticket of tickets) await refreshCards(tx, out, ticket.id);

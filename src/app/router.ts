@@ -9,7 +9,7 @@ import { foldVietnamese } from './format.js';
 export type CommandHandler = (scope: Scope, args: string) => Promise<void>;
 
 /**
- * The chat commands of contract.md, by command word: the one table every platform dispatches
+ * The chat commands of docs/contract.md, by command word: the one table every platform dispatches
  * through. Telegram matches its parsed bot commands against it (platforms/telegram/commands.ts);
  * platforms without commands (Zalo) use routeTextCommand for the same words typed without a slash.
  */
@@ -49,7 +49,7 @@ export async function routeTextCommand(scope: Scope, text: string, opts: { slash
   if (!m) return false;
   const [, slash, word = '', args = ''] = m;
   if (!slash && !opts.slashOptional) {
-    // `lienket <code>` works without a slash everywhere (contract.md).
+    // `lienket <code>` works without a slash everywhere (docs/contract.md).
     if (foldVietnamese(word) === 'lienket' && LINK_CODE_PATTERN.test(args.trim().toUpperCase())) {
       await redeemLinkCode(scope, args.trim().toUpperCase());
       return true;

@@ -3,7 +3,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { AttachmentRef } from '../platforms/types.js';
 import type { Platform } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
-import { escapeHtml, formatTicketCode } from './format.js';
+import { formatTicketCode, nameText } from './format.js';
 import type { CardView, OutboxWriter } from './outbox-writer.js';
 
 /** Everything a card or a status view needs about one ticket. */
@@ -91,7 +91,7 @@ export async function departmentChats(tx: Tx, departmentCode: string) {
 /** How messages name the support-team leads (@username, else the name), or the hint to appoint one. */
 export async function supportLeadMentions(tx: Tx, t: Translate): Promise<string> {
   const leads = await tx.person.findMany({ where: { isSupportLead: true } });
-  return leads.length ? leads.map((p) => (p.username ? `@${p.username}` : escapeHtml(p.displayName))).join(' ') : t('leads-none');
+  return leads.length ? leads.map((p) => (p.username ? `@${p.username}` : nameText(p.displayName))).join(' ') : t('leads-none');
 }
 
 /** Re-renders every card of the ticket where one was posted (cards are edited in place). */

@@ -3,7 +3,10 @@ import { deadlineFor } from '../domain/reminder-policy.js';
 import {
   decide,
   eventLabelKey,
+  maySee,
+  refusalBeforePayload,
   refusalMessageKey,
+  type ActionKind,
   type Actor,
   type Allowed,
   type Effect,
@@ -18,11 +21,21 @@ import type { AttachmentRef, OutboundButton } from '../platforms/types.js';
 import { unitOf } from './identity.js';
 import { rescheduleReminder } from './reminders.js';
 import { chatsWithRole, departmentChats, refreshCards, supportLeadMentions } from './tickets.js';
-import { escapeHtml, formatDateTime, formatTicketCode, htmlToPlain, parseTicketCode } from './format.js';
+import { escapeHtml, formatDateTime, formatTicketCode, htmlToPlain, nameText, parseTicketCode, userText } from './format.js';
 import { addressOf, reply, type Scope } from './scope.js';
 
 /** How an action arrived: a typed command, or a button press that must be answered. */
 export type Origin = { via: 'command' } | { via: 'button'; actionId: string };
+
+/**
+ * An action as a handler asks for it. Assign and set_category name a code; the workflow looks it up
+ * (`resolveTargets`) so every path — /chuyen, the buttons, the category's offer, auto-routing —
+ * meets the domain's one rule for unknown and inactive departments.
+ */
+export type RequestedAction =
+  | Exclude<TicketAction, { kind: 'assign' } | { kind: 'set_category' }>
+  | { kind: 'assign'; departmentCode: string }
+  | { kind: 'set_category'; categoryCode: string };
 
 const withRelations = {
   department: true,
@@ -46,7 +59,7 @@ export function actorFor(scope: Scope): Actor {
       return { kind: scope.isAdmin ? 'admin' : 'leader', personId };
     default:
       // An admin may act from anywhere (a private chat included); anyone else here is a stranger.
-      return scope.isAdmin ? { kind: 'admin', personId } : { kind: 'leader', personId: null };
+      return scope.isAdmin ? { kind: 'admin', personId } : { kind: 'outsider', personId };
   }
 }
 
@@ -57,6 +70,7 @@ function toWorkflowTicket(t: LoadedTicket): WorkflowTicket {
     status: t.status,
     communeCodes: [...new Set(communes)],
     departmentCode: t.departmentCode,
+    categoryCode: t.categoryCode,
     claimedById: t.claimedById,
     parentId: t.parentId,
     priority: t.priority,
@@ -65,7 +79,11 @@ function toWorkflowTicket(t: LoadedTicket): WorkflowTicket {
   };
 }
 
-/** Finds a ticket by a typed code (`HY-0012`, `hy-12`, `12`); replies when it cannot. */
+/**
+ * Finds a ticket by a typed code (`HY-0012`, `hy-12`, `12`) among those the sender may see;
+ * replies when it cannot. A ticket outside the sender's units gets the very answer a missing code
+ * gets, so no chat can learn which codes exist (and so how many tickets the province has).
+ */
 export async function findTicketByCode(scope: Scope, raw: string): Promise<Ticket | null> {
   const prefix = scope.config.TICKET_PREFIX;
   const n = parseTicketCode(raw, prefix);
@@ -74,9 +92,48 @@ export async function findTicketByCode(scope: Scope, raw: string): Promise<Ticke
     return null;
   }
   const code = formatTicketCode(prefix, n);
-  const ticket = await scope.tx.ticket.findUnique({ where: { code } });
-  if (!ticket) await say(scope, scope.t('ticket-not-found', { code }));
-  return ticket;
+  const ticket = await scope.tx.ticket.findUnique({ where: { code }, include: withRelations });
+  if (!ticket || !maySee(toWorkflowTicket(ticket), actorFor(scope))) {
+    await say(scope, scope.t('ticket-not-found-for-you', { code }));
+    return null;
+  }
+  const { department: _d, commune: _c, children: _ch, ...row } = ticket;
+  return row;
+}
+
+/**
+ * Asks the workflow whether the sender may start `kind` on the ticket before anything is shown
+ * for it (a prompt for a reason, a picker): a refusal answers the press exactly as the action itself
+ * would, and nothing is posted in the chat. True when allowed.
+ */
+export async function mayStart(scope: Scope, ticketId: number, kind: ActionKind, origin: Origin): Promise<boolean> {
+  const ticket = await scope.tx.ticket.findUnique({ where: { id: ticketId }, include: withRelations });
+  if (!ticket) {
+    await say(scope, scope.t('button-stale'), origin, { alert: true });
+    return false;
+  }
+  const refused = refusalBeforePayload(toWorkflowTicket(ticket), kind, actorFor(scope));
+  if (!refused) return true;
+  await say(scope, await refusalText(scope, ticket.code, refused), origin, { alert: true });
+  return false;
+}
+
+/** Looks up the department or category an action names, for the domain to judge. */
+async function resolveTargets(tx: Tx, action: RequestedAction): Promise<TicketAction> {
+  if (action.kind === 'assign') {
+    const code = action.departmentCode.trim().toUpperCase();
+    const found = code === '' ? null : await tx.department.findUnique({ where: { code } });
+    return { kind: 'assign', departmentCode: code, department: found ? { code: found.code, active: found.active } : null };
+  }
+  if (action.kind === 'set_category') {
+    const found = await tx.category.findUnique({ where: { code: action.categoryCode } });
+    return {
+      kind: 'set_category',
+      categoryCode: action.categoryCode,
+      category: found ? { code: found.code, label: found.label, flagCentral: found.flagCentral } : null,
+    };
+  }
+  return action;
 }
 
 /** Replies in the chat for a command, or as the little notice of a button press. */
@@ -100,8 +157,15 @@ async function refusalText(scope: Scope, code: string, refused: Refused): Promis
   const args: Record<string, string | number> = { code };
   if (typeof d.claimedById === 'string') {
     const p = await scope.tx.person.findUnique({ where: { id: d.claimedById } });
-    args.name = escapeHtml(p?.displayName ?? '?');
+    args.name = nameText(p?.displayName ?? '?');
   }
+  if (typeof d.departmentCode === 'string') {
+    args.department = userText(d.departmentCode);
+    // The refusal lists what would have worked, as /lienket so does.
+    const active = await scope.tx.department.findMany({ where: { active: true }, orderBy: { code: 'asc' }, select: { code: true } });
+    args.codes = active.map((x) => x.code).join(', ');
+  }
+  if (typeof d.categoryCode === 'string') args.category = userText(d.categoryCode);
   if (typeof d.status === 'string') args.status = scope.t(`status-${d.status}`);
   if (typeof d.max === 'number') args.max = d.max;
   if (typeof d.parentTicketId === 'number' || typeof d.rootTicketId === 'number') {
@@ -117,7 +181,7 @@ export interface ActionExtras {
   attachments?: AttachmentRef[];
   /** Acting as someone other than the sender (the system, when a report is routed automatically). */
   actor?: Actor;
-  /** Say nothing back to the sender (the caller already did). */
+  /** Say nothing back to the sender (the caller already did, or nobody asked); a refusal is only logged. */
   silent?: boolean;
 }
 
@@ -126,8 +190,9 @@ export interface ActionExtras {
  * (so two people acting at once cannot both win), the audit trail records it, and each effect
  * becomes messages in the outbox — all in the caller's transaction.
  */
-export async function performAction(scope: Scope, ticketId: number, action: TicketAction, origin: Origin, extras: ActionExtras = {}): Promise<boolean> {
+export async function performAction(scope: Scope, ticketId: number, requested: RequestedAction, origin: Origin, extras: ActionExtras = {}): Promise<boolean> {
   const { tx } = scope;
+  const action = await resolveTargets(tx, requested);
   for (let attempt = 0; attempt < 2; attempt++) {
     const ticket = await tx.ticket.findUnique({ where: { id: ticketId }, include: withRelations });
     if (!ticket) {
@@ -137,7 +202,9 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
     const actor = extras.actor ?? actorFor(scope);
     const decision = decide(toWorkflowTicket(ticket), action, actor);
     if (!decision.ok) {
-      await say(scope, await refusalText(scope, ticket.code, decision), origin, { alert: true });
+      // A silent caller (auto-routing) has nobody to tell: the ticket simply stays with the support team.
+      if (extras.silent) scope.logger.info({ ticket: ticket.code, action: action.kind, reason: decision.reason }, 'workflow action refused');
+      else await say(scope, await refusalText(scope, ticket.code, decision), origin, { alert: true });
       return false;
     }
     const suggested = ticket.suggestedCategory ? await tx.category.findUnique({ where: { code: ticket.suggestedCategory } }) : null;
@@ -157,7 +224,7 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
         fromStatus: decision.from,
         toStatus: decision.to,
         text: decision.event.text,
-        data: (decision.event.data ?? undefined) as Prisma.InputJsonValue | undefined,
+        data: eventData(ticket, decision),
         createdAt: scope.now,
       },
     });
@@ -185,6 +252,12 @@ export async function performAction(scope: Scope, ticketId: number, action: Tick
   return false;
 }
 
+/** The event's data; a category change also keeps the classifier's suggestion, so each correction is a labelled example. */
+function eventData(t: LoadedTicket, d: Allowed): Prisma.InputJsonValue | undefined {
+  if (d.action === 'set_category') return { ...d.event.data, suggested: t.suggestedCategory, confidence: t.suggestedConfidence } as Prisma.InputJsonValue;
+  return (d.event.data ?? undefined) as Prisma.InputJsonValue | undefined;
+}
+
 function before(t: LoadedTicket) {
   return { departmentCode: t.departmentCode, department: t.department, status: t.status };
 }
@@ -196,7 +269,10 @@ function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketA
   const data: Prisma.TicketUncheckedUpdateManyInput = { ...d.changes, status: d.to, updatedAt: now };
   switch (action.kind) {
     case 'claim':
-      data.claimedAt = now;
+    case 'unclaim':
+      // Whoever holds the ticket now is reminded from scratch, not from the previous holder's nudges.
+      if (action.kind === 'claim') data.claimedAt = now;
+      data.lastNudgeAt = null;
       break;
     case 'assign':
       data.assignedAt = now;
@@ -242,6 +318,7 @@ function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketA
     case 'return_to_support':
       data.dueAt = null;
       data.assignedAt = null;
+      data.lastNudgeAt = null;
       break;
     default:
       break;
@@ -279,7 +356,7 @@ async function applyEffects(
   const { tx, out, t: tr } = scope;
   const deptName = escapeHtml(t.department?.name ?? t.departmentCode ?? '');
   const deadline = deadlineText(scope, t.dueAt);
-  const reason = escapeHtml(d.event.text ?? '');
+  const reason = userText(d.event.text ?? '');
   for (const effect of d.effects as Effect[]) {
     switch (effect.kind) {
       case 'notify_department': {
@@ -314,7 +391,7 @@ async function applyEffects(
         let attachments: AttachmentRef[] | undefined;
         switch (action.kind) {
           case 'answer': {
-            html = tr('notice-commune-answer', { code: t.code, department: deptName, text: escapeHtml(d.event.text ?? '') });
+            html = tr('notice-commune-answer', { code: t.code, department: deptName, text: userText(d.event.text ?? '') });
             buttons = communeAnswerButtons(scope, t.id);
             attachments = extras.attachments;
             break;
@@ -376,11 +453,12 @@ async function acknowledge(scope: Scope, t: LoadedTicket, d: Allowed, origin: Or
   const department = escapeHtml(t.department?.name ?? t.departmentCode ?? '');
   const deadline = deadlineText(scope, t.dueAt);
   const texts: Record<string, string> = {
-    claimed: tr('done-claimed', { code, name: escapeHtml(scope.person.displayName) }),
+    claimed: tr('done-claimed', { code, name: nameText(scope.person.displayName) }),
     unclaimed: tr('done-unclaimed', { code }),
     assigned: tr('done-assigned', { code, department, deadline }),
     transferred: tr('done-transferred', { code, department, deadline }),
     priority_changed: tr('done-priority', { code, priority: tr(`priority-${t.priority}`) }),
+    category_changed: tr('done-category', { code, category: escapeHtml(d.event.text ?? '') }),
     central_flagged: tr('done-central-on', { code }),
     central_unflagged: tr('done-central-off', { code }),
     rejected: tr('done-rejected', { code }),

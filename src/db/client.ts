@@ -33,7 +33,7 @@ export interface DatabaseOptions {
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise embedded PostgreSQL (PGlite) under DATA_DIR.
  * The pool gets connection and statement timeouts: without them an outage hangs requests instead
- * of failing fast (reliability.md).
+ * of failing fast (RELIABILITY.md).
  */
 export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {

@@ -23,6 +23,7 @@ export interface ReminderPolicySettings {
   readonly deadlines: Readonly<Record<Priority, Duration>>;
   readonly reminders: {
     readonly unclaimedAfter: Duration;
+    readonly claimedAfter: Duration;
     readonly firstAfter: Readonly<Record<Priority, Duration>>;
     readonly repeatEvery: Duration;
     readonly repeatAt: string;
@@ -36,6 +37,8 @@ export interface ReminderInput {
   status: TicketStatus;
   createdAt: Date;
   claimedAt: Date | null;
+  /** When a department last handed the ticket back (its latest `returned` event); read in `returned` only. */
+  returnedAt: Date | null;
   /** When the ticket was (last) assigned to its department; the deadline counts from here. */
   assignedAt: Date | null;
   priority: Priority;
@@ -49,7 +52,22 @@ export interface ReminderInput {
   escalationStep: number;
 }
 
-export type ReminderKind = 'nudge_support' | 'remind_department' | 'escalate';
+/**
+ * - `nudge_support`: the support team's list of tickets nobody holds (new, returned).
+ * - `nudge_claimant`: the support group is told, naming the claimant, that a claimed ticket waits to be routed.
+ * - `nudge_support_lead`: the support lead is named about a ticket the team has held too long.
+ * - `remind_department`, `escalate`: a department owes the answer (escalation follows settings.escalation).
+ */
+export type ReminderKind = 'nudge_support' | 'nudge_claimant' | 'nudge_support_lead' | 'remind_department' | 'escalate';
+
+/**
+ * Open statuses that get no reminder, and why. Every other open status has a next reminder
+ * (test/domain/reminder-policy.test.ts walks them all).
+ */
+export const NO_REMINDER_BECAUSE: Readonly<Partial<Record<TicketStatus, string>>> = {
+  answered: 'the department has answered: the commune confirms or reopens, and nobody in the province owes anything until it does',
+  escalated_central: 'the problem is beyond the province: the central level answers on its own schedule, outside the province’s deadlines',
+};
 
 /** The next thing to do for a ticket, and when. */
 export interface PlannedReminder {
@@ -96,6 +114,11 @@ export function dueState(
  *
  * - `new` (nobody claimed it): nudge the support team at createdAt + unclaimedAfter, then every
  *   repeatEvery of working time after the last nudge.
+ * - `claimed` (the support team holds it, no department yet): at claimedAt + claimedAfter nudge
+ *   the claimant; once that is done (lastNudgeAt at or after claimedAt), name the support lead
+ *   repeatEvery after the last nudge, and again every repeatEvery.
+ * - `returned` (a department handed it back, nobody holds it): like `new` from returnedAt —
+ *   the team's list at returnedAt + unclaimedAfter — then the support lead, as for `claimed`.
  * - `assigned` / `reopened` (the department owes an answer): remind the department at
  *   assignedAt + firstAfter[priority]; then, after the last reminder sent since the assignment,
  *   every repeatEvery — when that is whole days, on the n-th next working day at repeatAt (the
@@ -105,7 +128,7 @@ export function dueState(
  *   passed, escalation step i is due at dueAt + escalation[i].after; steps run in order and once
  *   each, so only step `escalationStep` is pending. The earlier of the two events is returned;
  *   on a tie the escalation goes first.
- * - Every other status: null (the support team holds it, or it is finished).
+ * - `answered`, `escalated_central`: null, for the reasons in NO_REMINDER_BECAUSE; closed: null.
  */
 export function nextReminder(
   t: ReminderInput,
@@ -119,6 +142,16 @@ export function nextReminder(
     if (t.lastNudgeAt === null) return { kind: 'nudge_support', at: first };
     const repeat = cal.addWorking(t.lastNudgeAt, r.repeatEvery);
     return { kind: 'nudge_support', at: later(first, repeat) };
+  }
+
+  if (t.status === 'claimed' || t.status === 'returned') {
+    const claimed = t.status === 'claimed';
+    // The fallbacks only keep bad rows from crashing: a claimed ticket has claimedAt, a returned one its event.
+    const since = (claimed ? t.claimedAt : t.returnedAt) ?? t.createdAt;
+    const first = cal.addWorking(since, claimed ? r.claimedAfter : r.unclaimedAfter);
+    const last = t.lastNudgeAt;
+    if (last === null || last.getTime() < since.getTime()) return { kind: claimed ? 'nudge_claimant' : 'nudge_support', at: first };
+    return { kind: 'nudge_support_lead', at: later(first, cal.addWorking(last, r.repeatEvery)) };
   }
 
   if (!AWAITING_DEPARTMENT.includes(t.status)) return null;

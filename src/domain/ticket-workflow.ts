@@ -20,7 +20,8 @@
  *   return_to_support  assigned, reopened                              → returned
  *   confirm            answered                                        → resolved
  *   reopen             answered                                        → reopened
- *   set_priority       every open state                                → unchanged
+ *   set_priority,
+ *   set_category       every open state                                → unchanged
  *   flag_central       every state except escalated_central            → unchanged
  *   note               every state                                     → unchanged
  *   request_extension, decide_extension, snooze
@@ -30,6 +31,11 @@
  * because the report for the central level may need a ticket that was closed locally.
  *
  * Decisions worth knowing:
+ * - Assign needs a department that exists and is active; the caller looks the code up and passes
+ *   what it found (`department`), so /chuyen, the buttons and auto-routing all meet the same rule.
+ *   Setting a category works the same way with `category`.
+ * - Who may see a ticket at all (`maySee`) is decided here too: a chat outside the ticket's units
+ *   learns nothing about it, not even that its code exists.
  * - Assign from `new` or `returned` claims the ticket for the actor on the way (one-tap routing).
  *   The system actor (auto-routing) may assign only from `new` and never becomes the claimant.
  * - A claimed ticket is steered by its claimant: another plain support member who tries to route,
@@ -54,7 +60,8 @@ import {
   type TicketStatus,
 } from './types.js';
 
-export const ACTOR_KINDS = ['support', 'support_lead', 'department', 'commune', 'leader', 'admin', 'system'] as const;
+/** `outsider`: someone in a chat linked to no unit (and not an admin); may do and see nothing. */
+export const ACTOR_KINDS = ['support', 'support_lead', 'department', 'commune', 'leader', 'admin', 'system', 'outsider'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** Who acts, as the caller derives it from the chat the command came from. */
@@ -72,6 +79,7 @@ export interface TicketView {
   /** The reporting commune plus the communes of merged children. */
   communeCodes: readonly string[];
   departmentCode: string | null;
+  categoryCode: string | null;
   claimedById: string | null;
   parentId: number | null;
   priority: Priority;
@@ -86,11 +94,26 @@ export interface MergeTarget {
   parentId: number | null;
 }
 
+/** The department an assign names, as the caller found it (null: no department has that code). */
+export interface DepartmentTarget {
+  code: string;
+  active: boolean;
+}
+
+/** The category a set_category names, as the caller found it (null: no such category). */
+export interface CategoryTarget {
+  code: string;
+  label: string;
+  /** Reports of this category go on the list for the central level. */
+  flagCentral: boolean;
+}
+
 export const ACTION_KINDS = [
   'claim',
   'unclaim',
   'assign',
   'set_priority',
+  'set_category',
   'flag_central',
   'reject',
   'merge',
@@ -109,8 +132,9 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 export type TicketAction =
   | { kind: 'claim' }
   | { kind: 'unclaim' }
-  | { kind: 'assign'; departmentCode: string }
+  | { kind: 'assign'; departmentCode: string; department: DepartmentTarget | null }
   | { kind: 'set_priority'; priority: Priority }
+  | { kind: 'set_category'; categoryCode: string; category: CategoryTarget | null }
   | { kind: 'flag_central'; flagged: boolean }
   | { kind: 'reject'; reason: string }
   | { kind: 'merge'; parent: MergeTarget }
@@ -135,6 +159,9 @@ export const REFUSAL_REASONS = [
   'already_claimed',
   'already_yours',
   'department_required',
+  'unknown_department',
+  'department_inactive',
+  'unknown_category',
   'same_department',
   'no_change',
   'reason_required',
@@ -155,6 +182,7 @@ export const EVENT_KINDS = [
   'assigned',
   'transferred',
   'priority_changed',
+  'category_changed',
   'central_flagged',
   'central_unflagged',
   'rejected',
@@ -203,14 +231,14 @@ export interface TicketEventDraft {
 }
 
 export type TicketChanges = Partial<
-  Pick<TicketView, 'departmentCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'parentId' | 'extensionPending'>
+  Pick<TicketView, 'departmentCode' | 'categoryCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'parentId' | 'extensionPending'>
 >;
 
 /** The fields a conditional update must still find unchanged for the decision to hold. */
 export type TicketExpectation = Partial<
   Pick<
     TicketView,
-    'status' | 'departmentCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'extensionPending' | 'parentId'
+    'status' | 'departmentCode' | 'categoryCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'extensionPending' | 'parentId'
   >
 >;
 
@@ -272,6 +300,7 @@ const RULES: Record<ActionKind, Rule> = {
   unclaim: { roles: SUPPORT_SIDE, from: ['claimed'] },
   assign: { roles: [...SUPPORT_SIDE, 'system'], from: ROUTABLE },
   set_priority: { roles: SUPPORT_SIDE, from: OPEN_STATUSES },
+  set_category: { roles: SUPPORT_SIDE, from: OPEN_STATUSES },
   // In escalated_central the flag is part of the state, so it cannot be toggled there.
   flag_central: { roles: SUPPORT_SIDE, from: TICKET_STATUSES.filter((s) => s !== 'escalated_central') },
   reject: { roles: SUPPORT_SIDE, from: ROUTABLE },
@@ -346,6 +375,49 @@ export function allowedActions(ticket: TicketView, actor: Actor): ActionKind[] {
   return ACTION_KINDS.filter((kind) => gate(ticket, kind, actor) === null);
 }
 
+/**
+ * Whether `actor` may start `kind` on this ticket, before the payload is known: what a button that
+ * only asks for more (a prompt for a reason, a picker) must check so it refuses exactly as the
+ * action itself would. Null when allowed.
+ */
+export function refusalBeforePayload(ticket: TicketView, kind: ActionKind, actor: Actor): Refused | null {
+  return gate(ticket, kind, actor);
+}
+
+/**
+ * Whether `actor` may see the ticket at all: the support team, leaders and admins see every
+ * ticket; a department the tickets assigned to it; a commune its own reports and the tickets
+ * they were merged into; anyone else nothing.
+ */
+export function maySee(ticket: TicketView, actor: Actor): boolean {
+  switch (actor.kind) {
+    case 'support':
+    case 'support_lead':
+    case 'admin':
+    case 'leader':
+    case 'system':
+      return true;
+    case 'department':
+      return actor.departmentCode !== undefined && actor.departmentCode === ticket.departmentCode;
+    case 'commune':
+      return actor.communeCode !== undefined && ticket.communeCodes.includes(actor.communeCode);
+    case 'outsider':
+      return false;
+  }
+}
+
+/**
+ * Why a department cannot receive tickets, or null when it can. `requested` is the code as typed
+ * or pressed; `found` is what the caller's directory holds for it.
+ */
+export function departmentRefusal(requested: string, found: DepartmentTarget | null): Refused | null {
+  const code = requested.trim().toUpperCase();
+  if (code === '') return refuse('department_required');
+  if (found === null || found.code.toUpperCase() !== code) return refuse('unknown_department', { departmentCode: code });
+  if (!found.active) return refuse('department_inactive', { departmentCode: found.code });
+  return null;
+}
+
 /** Decides whether `actor` may apply `action` to `ticket`, and if so what changes and who hears of it. */
 export function decide(ticket: TicketView, action: TicketAction, actor: Actor): Decision {
   const refused = gate(ticket, action.kind, actor);
@@ -389,8 +461,9 @@ export function decide(ticket: TicketView, action: TicketAction, actor: Actor): 
       );
 
     case 'assign': {
-      const departmentCode = action.departmentCode.trim().toUpperCase();
-      if (departmentCode === '') return refuse('department_required');
+      const unusable = departmentRefusal(action.departmentCode, action.department);
+      if (unusable) return unusable;
+      const departmentCode = action.department!.code;
       if (awaitingDepartment(from) && departmentCode === ticket.departmentCode) {
         return refuse('same_department', { departmentCode });
       }
@@ -430,6 +503,22 @@ export function decide(ticket: TicketView, action: TicketAction, actor: Actor): 
         { kind: 'priority_changed', text: null, data: { priority: action.priority, previousPriority: ticket.priority } },
         { priority: action.priority },
         effects,
+      );
+    }
+
+    case 'set_category': {
+      const category = action.category;
+      if (category === null || category.code !== action.categoryCode) {
+        return refuse('unknown_category', { categoryCode: action.categoryCode });
+      }
+      if (category.code === ticket.categoryCode) return refuse('no_change');
+      // A category meant for the central level flags the ticket; another category never unflags it.
+      return allow(
+        from,
+        { status: from, categoryCode: ticket.categoryCode },
+        { kind: 'category_changed', text: category.label, data: { from: ticket.categoryCode, to: category.code } },
+        { categoryCode: category.code, ...(category.flagCentral ? { flaggedCentral: true } : {}) },
+        [{ kind: 'update_cards' }],
       );
     }
 

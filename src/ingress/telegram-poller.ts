@@ -1,13 +1,17 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
+import { classifyFailure, describeFailure } from '../db/errors.js';
 import type { Logger } from '../logger.js';
-import type { AcceptResult } from './inbox.js';
+import { storeOrMark, type Inbox } from './inbox.js';
+import { checkTelegramUpdate } from './telegram-update.js';
 
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/** Also the webhook's allowed_updates: an edited report gets an answer asking for a new message. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
 /**
  * Long polling that stores before it confirms: the offset moves past an update only after it
- * was accepted into the inbox, so a crash at any point loses nothing (Telegram redelivers).
+ * was accepted into the inbox, or recorded as one that can never be stored, so a crash at any
+ * point loses nothing (Telegram redelivers) and one poisonous update cannot stop the line.
  * Some test servers answer getUpdates at once; an idle pause keeps that from spinning.
  */
 export class TelegramPoller {
@@ -18,7 +22,7 @@ export class TelegramPoller {
 
   constructor(
     private readonly api: Api,
-    private readonly accept: (updateId: string, payload: Update) => Promise<AcceptResult>,
+    private readonly inbox: Inbox,
     private readonly logger: Logger,
     private readonly opts: { timeoutSeconds?: number; idlePauseMs?: number } = {},
   ) {}
@@ -54,22 +58,36 @@ export class TelegramPoller {
         continue;
       }
       for (const update of updates) {
-        // Stored before confirmed; a failure here stops the batch and retries it from this update.
-        let stored = false;
-        while (!stored && !this.stopped) {
-          try {
-            await this.accept(String(update.update_id), update);
-            stored = true;
-          } catch (err) {
-            this.logger.error({ err: (err as Error).message, updateId: update.update_id }, 'could not store update; retrying');
-            await this.sleep(1_000);
-          }
-        }
-        if (!stored) return;
-        this.offset = update.update_id + 1;
+        if (!(await this.store(update))) return;
+        if (Number.isSafeInteger(update.update_id)) this.offset = update.update_id + 1;
       }
       if (updates.length === 0 && Date.now() - started < 1_000) await this.sleep(this.opts.idlePauseMs ?? 300);
     }
+  }
+
+  /**
+   * Stores one update, or a marker when it can never be stored. Only an unavailable database makes
+   * it wait and try again (the offset stays, so later updates wait too: they could not be stored
+   * either). False when stopped first.
+   */
+  private async store(update: Update): Promise<boolean> {
+    const verdict = checkTelegramUpdate(update);
+    for (let failures = 0; !this.stopped; ) {
+      try {
+        if (verdict.ok) await storeOrMark(this.inbox, verdict);
+        else if (verdict.updateId !== null) await this.inbox.markUnstorable(verdict.updateId, verdict.reason);
+        else this.logger.warn({ reason: verdict.reason }, 'update without a usable update_id skipped');
+        return true;
+      } catch (err) {
+        // storeOrMark throws only when even the marker could not be written: treat it as an outage.
+        failures++;
+        const wait = Math.min(5_000, 250 * 2 ** failures);
+        const level = failures === 1 || failures % 10 === 0 ? 'error' : 'debug';
+        this.logger[level]({ err: describeFailure(err), kind: classifyFailure(err), updateId: update.update_id, failures, wait }, 'could not store update; retrying');
+        await this.sleep(wait);
+      }
+    }
+    return false;
   }
 
   private sleep(ms: number): Promise<void> {

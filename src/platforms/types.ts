@@ -47,6 +47,8 @@ export interface InboundMessage {
   replyToMessageId: string | null;
   /** The author of the message replied to, when it was a person (not the bot). */
   replyTo: SenderRef | null;
+  /** A change to a message sent earlier: never a new report or command, only answered (features/edited.ts). */
+  edited?: boolean;
 }
 
 /** A button press. `data` is untrusted and must be parsed before use. */
@@ -100,8 +102,18 @@ export interface ChatAddress {
   externalId: string;
 }
 
+/**
+ * How far a delivery that takes several calls (files, then text) got: the calls the platform
+ * accepted, and the id of the message cards and replies are found by, once it exists.
+ */
+export interface DeliveryProgress {
+  calls: number;
+  messageId: string | null;
+}
+
 export type OutboundRequest =
-  | { op: 'send'; chat: ChatAddress; content: OutboundContent }
+  /** `resume`: an earlier try got this far; accepted calls are not made again. */
+  | { op: 'send'; chat: ChatAddress; content: OutboundContent; resume?: DeliveryProgress }
   | { op: 'edit'; chat: ChatAddress; messageId: string; content: OutboundContent }
   | { op: 'answer_action'; platform: Platform; actionId: string; text: string | null; alert: boolean };
 
@@ -110,7 +122,7 @@ export interface DeliveryResult {
   messageId: string | null;
 }
 
-/** Why a delivery failed, mapped once per platform (style.md: errors are typed and mapped once). */
+/** Why a delivery failed, mapped once per platform. */
 export type ChannelFailure =
   | { kind: 'rate_limited'; retryAfterMs: number }
   | { kind: 'forbidden'; description: string }
@@ -122,7 +134,11 @@ export type ChannelFailure =
 
 export class ChannelError extends Error {
   override name = 'ChannelError';
-  constructor(readonly failure: ChannelFailure) {
+  /** `progress`: calls the platform accepted before this failure, so a retry does not repeat them. */
+  constructor(
+    readonly failure: ChannelFailure,
+    readonly progress?: DeliveryProgress,
+  ) {
     super(`${failure.kind}${'description' in failure ? `: ${failure.description}` : ''}`);
   }
 }

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { isConnectionError, OutageLog } from './connection.js';
 import { JOB, outboxJobId, QUEUE, updateJobId, type OutboxJob, type UpdateJob } from './names.js';
 
 const keep = { removeOnComplete: { age: 24 * 3600, count: 5_000 }, removeOnFail: { age: 14 * 24 * 3600 } } satisfies JobsOptions;
@@ -19,6 +20,8 @@ export class Queues {
     private readonly logger: Logger,
     /** The database's identity (see databaseIdentity), part of every job id. */
     readonly database = 0,
+    /** The business clock reminder times are planned on; a tick's delay is measured against it. */
+    private readonly clock: () => Date = () => new Date(),
   ) {
     const opts = { connection, prefix };
     this.updates = new Queue(QUEUE.updates, { ...opts, defaultJobOptions: { ...keep, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } } });
@@ -27,9 +30,11 @@ export class Queues {
     // A digest that failed (database down at 07:30) is retried for about half an hour; the DigestRun key keeps it to one per day.
     this.reminders = new Queue(QUEUE.reminders, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 5, backoff: { type: 'exponential', delay: 5_000 } } });
     this.digest = new Queue(QUEUE.digest, { ...opts, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 7, backoff: { type: 'exponential', delay: 30_000 } } });
-    // Without listeners BullMQ prints every failed reconnect during a Redis outage; log them once each, at warn.
+    // Without listeners BullMQ prints every failed reconnect during a Redis outage; the queues share
+    // one connection, so one outage is a few lines for all of them (OutageLog), not five per retry.
+    const outage = new OutageLog(this.logger, 'queues');
     for (const q of [this.updates, this.outbox, this.maintenance, this.reminders, this.digest]) {
-      q.on('error', (err: Error) => this.logger.warn({ queue: q.name, err: err.message }, 'queue connection error'));
+      q.on('error', (err: Error) => (isConnectionError(err) ? outage.failed(err) : this.logger.warn({ queue: q.name, err: err.message }, 'queue error')));
     }
   }
 
@@ -66,7 +71,7 @@ export class Queues {
   async scheduleReminderTicks(times: readonly Date[]): Promise<void> {
     const unique = [...new Set(times.map((d) => d.getTime()))];
     try {
-      await Promise.all(unique.map((at) => this.reminders.add(JOB.reminderTick, {}, { jobId: `tick-${at}`, delay: Math.max(0, at - Date.now()) })));
+      await Promise.all(unique.map((at) => this.reminders.add(JOB.reminderTick, {}, { jobId: `tick-${at}`, delay: Math.max(0, at - this.clock().getTime()) })));
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not schedule reminder round; the sweep will run it');
     }

@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import { describeFailure } from '../db/errors.js';
 import type { Logger } from '../logger.js';
-import type { AcceptResult } from '../ingress/inbox.js';
+import { storeOrMark, type Inbox } from '../ingress/inbox.js';
+import { checkTelegramUpdate } from '../ingress/telegram-update.js';
 import type { Metrics } from './metrics.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -21,12 +22,11 @@ export function secretMatches(given: string | undefined, expected: string): bool
   return timingSafeEqual(a, b);
 }
 
-const TelegramUpdateEnvelope = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
-
 export interface HttpDeps {
   logger: Logger;
   metrics: Metrics;
-  telegram?: { secret: string; accept: (updateId: string, payload: object) => Promise<AcceptResult> } | undefined;
+  /** `inbox` is null while the app is still starting (the webhook answers 503 until then). */
+  telegram?: { secret: string; inbox: () => Inbox | null } | undefined;
   ready: () => Promise<Record<string, boolean>>;
   isShuttingDown: () => boolean;
   /** Overrides ACCEPT_DEADLINE_MS. */
@@ -92,8 +92,10 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (req.method === 'GET' && url.pathname === '/readyz') {
     const checks = await deps.ready();
-    const ok = Object.values(checks).every(Boolean) && !deps.isShuttingDown();
-    send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+    // `missing` names what to fix without reading the checks: ["redis"], ["postgres"], ["startup"].
+    const missing = Object.keys(checks).filter((name) => !checks[name]);
+    const ok = missing.length === 0 && !deps.isShuttingDown();
+    send(res, ok ? 200 : 503, { status: ok ? 'ready' : deps.isShuttingDown() ? 'stopping' : 'not ready', missing, checks });
     return;
   }
   if (req.method === 'GET' && url.pathname === '/metrics') {
@@ -134,18 +136,26 @@ async function telegramWebhook(deps: HttpDeps, req: IncomingMessage, res: Server
     deps.metrics.webhookRejected.inc({ reason: 'malformed' });
     return send(res, 400, { ok: false, error: 'malformed JSON' });
   }
-  const parsed = TelegramUpdateEnvelope.safeParse(json);
-  if (!parsed.success) {
+  // Checked before storing: what fails the check would fail the same way on every resend.
+  const verdict = checkTelegramUpdate(json);
+  if (!verdict.ok) {
     deps.metrics.webhookRejected.inc({ reason: 'invalid' });
-    return send(res, 400, { ok: false, error: 'not a Telegram update' });
+    deps.logger.info({ updateId: verdict.updateId, reason: verdict.reason }, 'webhook update refused');
+    return send(res, 400, { ok: false, error: verdict.updateId === null ? 'not a Telegram update' : `cannot be stored: ${verdict.reason}` });
   }
+  const inbox = tg.inbox();
   try {
-    const result = await withDeadline(tg.accept(String(parsed.data.update_id), parsed.data), deps.acceptDeadlineMs ?? ACCEPT_DEADLINE_MS);
+    if (!inbox) throw new Error('still starting: waiting for PostgreSQL or Redis');
+    const result = await withDeadline(storeOrMark(inbox, verdict), deps.acceptDeadlineMs ?? ACCEPT_DEADLINE_MS);
+    if (result === 'unstorable') {
+      deps.metrics.webhookRejected.inc({ reason: 'unstorable' });
+      return send(res, 400, { ok: false, error: 'cannot be stored' });
+    }
     deps.metrics.updatesReceived.inc({ platform: 'telegram', result });
     send(res, 200, { ok: true, result });
   } catch (err) {
-    // Not stored: answer 5xx so Telegram delivers it again later.
-    deps.logger.error({ err: (err as Error).message, updateId: parsed.data.update_id }, 'could not store update');
+    // Not stored because the store is unavailable or slow: 5xx, so Telegram delivers it again later.
+    deps.logger.warn({ err: describeFailure(err), updateId: verdict.updateId }, 'could not store update; answered 503');
     send(res, 503, { ok: false, error: 'temporarily unavailable' });
   }
 }

@@ -2,6 +2,7 @@ import { Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { isConnectionError, OutageLog } from '../queues/connection.js';
 import { QUEUE, SCHEDULER, JOB, type QueueName } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
 import type { Settings } from '../settings.js';
@@ -41,7 +42,9 @@ export function startWorkers(deps: { connection: Redis; config: Config; logger: 
       lockDuration: deps.config.JOB_LOCK_MS,
       autorun: true,
     });
-    worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+    // A Redis outage makes every reconnect an 'error': one outage, a few lines (OutageLog).
+    const outage = new OutageLog(log, `worker ${spec.queue}`);
+    worker.on('error', (err) => (isConnectionError(err) ? outage.failed(err) : log.error({ err: err.message }, 'worker error')));
     worker.on('stalled', (jobId) => {
       deps.metrics.jobsStalled.inc({ queue: spec.queue });
       log.warn({ jobId }, 'job stalled; it will be redone');

@@ -5,13 +5,14 @@ import type { Db } from '../db/client.js';
 import type { OutboundMessage } from '../generated/prisma/client.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { notifyAdmins, type AdminNotice } from '../app/admin-notices.js';
 import { renderCard } from '../app/cards.js';
 import { OutboxWriter, type OutboxPayload } from '../app/outbox-writer.js';
 import { ticketView } from '../app/tickets.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
 import type { Queues } from '../queues/queues.js';
-import { ChannelError, type Channel, type ChatAddress, type OutboundRequest } from '../platforms/types.js';
+import { ChannelError, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundRequest } from '../platforms/types.js';
 import type { Platform } from '../domain/types.js';
 
 export interface OutboxDeps {
@@ -23,6 +24,8 @@ export interface OutboxDeps {
   queues: Queues;
   pacer: ChatPacer;
   channels: Partial<Record<Platform, Channel>>;
+  /** The business clock, for a card's "sắp đến hạn" / "quá hạn". */
+  clock?: () => Date;
 }
 
 /** Longest wait done in-process; longer waits hand the job back to Redis as delayed. */
@@ -30,14 +33,15 @@ const MAX_INLINE_WAIT_MS = 2_500;
 /** How often a message queued behind another one to the same chat looks again. */
 const ORDER_POLL_MS = 40;
 /**
- * Messages to one chat go out in the order they were written. An earlier message holds later ones
- * back for at most this long: its job may be lost until the sweep finds it, or be in a long backoff.
+ * Messages to one chat go out in the order they were written. An earlier message that was never
+ * tried (its job lost until the sweep finds it) holds later ones back for at most this long; one
+ * that keeps failing holds them only until it is parked (SEND_PARK_AFTER_MS after its first failure).
  */
 const ORDER_HOLD_MS = 10 * 60_000;
 /** Attempts that may have reached the platform; after this many a retry could make a third copy. */
 const MAX_UNCONFIRMED = 2;
-/** One "this chat is unreachable" notice per chat in this window, however many messages fail. */
-const UNREACHABLE_NOTICE_EVERY_MS = 60 * 60_000;
+/** One "unreachable" or "parked" notice per chat in this window, however many messages fail. */
+const CHAT_NOTICE_EVERY_MS = 60 * 60_000;
 
 /** What a send job remembers between its runs (job data besides the row id). */
 interface SendState {
@@ -45,9 +49,13 @@ interface SendState {
   slot?: number;
   /** Nothing is tried before this: the platform asked us to wait (429 retry_after). */
   notBefore?: number;
-  /** Earlier attempts whose outcome is unknown (timeout, connection cut after the request left). */
-  unconfirmed?: number;
 }
+
+/**
+ * Rows a send job still has work on. A parked message keeps being retried by its job (BullMQ's
+ * backoff, then the failure handler), but no longer counts as ahead of its chat's later messages.
+ */
+const isDue = (status: string) => status === 'pending' || status === 'parked';
 
 class PermanentFailure extends Error {}
 
@@ -65,24 +73,43 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: reason.slice(0, 1000), attempts: { increment: 1 } } });
     logger.warn({ outboxId: row.id.toString(), chat: row.chatExternalId, purpose: row.purpose, reason }, 'message could not be delivered');
     if (notify === 'never') return;
-    if (notify === 'once-per-chat' && !(await firstNoticeFor(row))) return;
-    await tellAdminsAboutFailure(deps, row, reason);
+    await tellAdminsAboutFailure(deps, row, reason, notify === 'once-per-chat' ? 'chat' : 'message');
   }
 
-  /** True the first time in the window a chat is reported unreachable (Redis keeps the mark). */
-  async function firstNoticeFor(row: OutboundMessage): Promise<boolean> {
-    const key = `${deps.config.QUEUE_PREFIX}:notice:unreachable:${row.platform}:${row.chatExternalId}`;
-    try {
-      return (await deps.queues.connection.set(key, '1', 'PX', UNREACHABLE_NOTICE_EVERY_MS, 'NX')) === 'OK';
-    } catch {
-      return true; // without Redis, telling twice beats not telling
-    }
+  /**
+   * Records a failed attempt that will be retried. A message failing for SEND_PARK_AFTER_MS since
+   * its first failure is parked: its chat's later messages stop waiting for it, and the admins are
+   * told (once per chat per hour). Its job keeps retrying it with BullMQ's backoff.
+   */
+  async function noteFailure(row: OutboundMessage, reason: string, unconfirmed: boolean): Promise<void> {
+    const now = new Date();
+    const since = row.failingSince ?? now;
+    await prisma.outboundMessage.update({
+      where: { id: row.id },
+      data: {
+        attempts: { increment: 1 },
+        lastError: reason.slice(0, 1000),
+        ...(row.failingSince ? {} : { failingSince: now }),
+        ...(unconfirmed ? { unconfirmed: { increment: 1 } } : {}),
+      },
+    });
+    if (row.status !== 'pending' || now.getTime() - since.getTime() < deps.config.SEND_PARK_AFTER_MS) return;
+    const parked = await prisma.outboundMessage.updateMany({ where: { id: row.id, status: 'pending' }, data: { status: 'parked' } });
+    if (parked.count !== 1) return;
+    logger.warn({ outboxId: row.id.toString(), chat: row.chatExternalId, purpose: row.purpose, failingForMs: now.getTime() - since.getTime() }, 'message parked: still retried, no longer holding its chat');
+    await tellAdmins(deps, {
+      subject: `send-parked:${row.platform}:${row.chatExternalId}`,
+      key: 'send-parked-admin',
+      args: { chat: row.chatExternalId, purpose: row.purpose ?? '', reason: plainReason(reason), seconds: Math.round((now.getTime() - since.getTime()) / 1000) },
+      repeatAfterMs: CHAT_NOTICE_EVERY_MS,
+    }).catch((err: Error) => logger.warn({ err: err.message }, 'could not tell the admins about a parked message'));
   }
 
-  async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel): Promise<OutboundRequest> {
+  async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<OutboundRequest> {
+    const resume = progress ? { resume: progress } : {};
     switch (payload.op) {
       case 'send':
-        return { op: 'send', chat, content: payload.content };
+        return { op: 'send', chat, content: payload.content, ...resume };
       case 'answer_action':
         return { op: 'answer_action', platform: chat.platform, actionId: payload.actionId, text: payload.text, alert: payload.alert };
       case 'send_file':
@@ -91,13 +118,16 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           op: 'send',
           chat,
           content: { html: payload.captionHtml, upload: { kind: payload.kind, fileName: row.fileName ?? 'file', mimeType: row.fileMime ?? 'application/octet-stream', data: row.fileData } },
+          ...resume,
         };
       case 'card': {
         if (row.ticketId === null) throw new PermanentFailure('card without ticket');
         const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: row.ticketId }, include: ticketView });
         const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: chat.platform, externalId: chat.externalId } } });
         const t = createTranslator(isLocale(chatRow?.locale) ? chatRow.locale : 'vi');
-        const content = renderCard(ticket, payload.view, t, deps.config.APP_TIMEZONE, deps.settings);
+        const content = renderCard(ticket, payload.view, t, deps.config.APP_TIMEZONE, deps.settings, deps.clock?.());
+        // Half posted (a file went out, its text did not): finish posting it rather than edit.
+        if (progress) return { op: 'send', chat, content, resume: progress };
         // The card lives in one message per chat, edited in place once it exists.
         const previous = channel.supportsEdits
           ? await prisma.outboundMessage.findFirst({
@@ -132,23 +162,26 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       } else if (old) {
         await tx.chat.update({ where: { id: old.id }, data: { externalId: to } });
       }
-      await tx.outboundMessage.updateMany({ where: { platform, chatExternalId: from, status: 'pending' }, data: { chatExternalId: to } });
+      await tx.outboundMessage.updateMany({ where: { platform, chatExternalId: from, status: { in: ['pending', 'parked'] } }, data: { chatExternalId: to } });
     });
     logger.info({ from, to }, 'chat migrated to a supergroup; its link and pending messages moved');
   }
 
   /**
    * The row as it is now (a chat migration may have moved it), whether its chat is still reachable,
-   * and how many earlier messages to that chat have not gone out (or failed) yet.
+   * and how many earlier messages to that chat have not gone out yet and still hold their place:
+   * one failing for SEND_PARK_AFTER_MS no longer does, even before its next try parks it.
    */
   async function placeInLine(id: bigint): Promise<{ status: string; chat: string; active: boolean | null; ahead: number } | undefined> {
     const since = new Date(Date.now() - ORDER_HOLD_MS);
+    const failingBefore = new Date(Date.now() - deps.config.SEND_PARK_AFTER_MS);
     const rows = await prisma.$queryRaw<{ status: string; chat: string; active: boolean | null; ahead: number }[]>`
       SELECT me."status"::text AS status, me."chatExternalId" AS chat,
         (SELECT c."active" FROM "Chat" c WHERE c."platform" = me."platform" AND c."externalId" = me."chatExternalId") AS active,
         (SELECT count(*) FROM "OutboundMessage" o
           WHERE o."platform" = me."platform" AND o."chatExternalId" = me."chatExternalId" AND o."status" = 'pending'
-            AND o."id" < me."id" AND o."method" <> 'answer_action' AND o."createdAt" > ${since})::int AS ahead
+            AND o."id" < me."id" AND o."method" <> 'answer_action' AND o."createdAt" > ${since}
+            AND (o."failingSince" IS NULL OR o."failingSince" > ${failingBefore}))::int AS ahead
       FROM "OutboundMessage" me WHERE me."id" = ${id}`;
     return rows[0];
   }
@@ -157,7 +190,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const { outboxId } = OutboxJob.parse(job.data);
     const state = job.data as SendState;
     const row = await prisma.outboundMessage.findUnique({ where: { id: BigInt(outboxId) } });
-    if (!row || row.status !== 'pending') return 'skipped';
+    if (!row || !isDue(row.status)) return 'skipped';
     const channel = deps.channels[row.platform];
     if (!channel) {
       await markFailed(row, `${row.platform} channel is not configured`, 'never');
@@ -172,7 +205,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     let chat: ChatAddress = { platform: row.platform, externalId: row.chatExternalId };
 
     /** Hands the job back to Redis until `until`; it does not spend an attempt. */
-    const park = async (until: number, data: Record<string, unknown>): Promise<never> => {
+    const handBack = async (until: number, data: Record<string, unknown>): Promise<never> => {
       await job.updateData(data);
       await job.moveToDelayed(until, token!);
       throw new DelayedError();
@@ -183,7 +216,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const interval = payload.op === 'answer_action' ? 0 : deps.pacer.intervalFor(isGroup);
     if (payload.op !== 'answer_action') {
       if (state.notBefore !== undefined && state.notBefore > Date.now()) {
-        if (token && state.notBefore - Date.now() > MAX_INLINE_WAIT_MS) await park(state.notBefore, job.data);
+        if (token && state.notBefore - Date.now() > MAX_INLINE_WAIT_MS) await handBack(state.notBefore, job.data);
         await sleep(state.notBefore - Date.now());
       }
       if (state.slot !== undefined) {
@@ -195,7 +228,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         const deadline = Date.now() + MAX_INLINE_WAIT_MS;
         for (;;) {
           const place = await placeInLine(row.id);
-          if (!place || place.status !== 'pending') return 'skipped';
+          if (!place || !isDue(place.status)) return 'skipped';
           chat = { platform: row.platform, externalId: place.chat };
           if (place.active === false) {
             // The message ahead found the chat unreachable.
@@ -205,46 +238,49 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           if (place.ahead === 0) break;
           if (token && (place.ahead > 1 || Date.now() >= deadline)) {
             // Further back in the line: come back about when our turn is near.
-            await park(Date.now() + Math.min(30_000, Math.max(interval, 100) * Math.max(1, place.ahead - 1)), job.data);
+            await handBack(Date.now() + Math.min(30_000, Math.max(interval, 100) * Math.max(1, place.ahead - 1)), job.data);
           }
           if (!token && Date.now() >= deadline) break;
           await sleep(ORDER_POLL_MS);
         }
         slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup);
-        if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await park(slot, { ...job.data, slot });
+        if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await handBack(slot, { ...job.data, slot });
       }
     }
 
+    // Calls of this message an earlier try got accepted (a file before its text) are not made again.
+    let progress: DeliveryProgress | undefined = row.partsSent > 0 ? { calls: row.partsSent, messageId: row.sentMessageId } : undefined;
     let request: OutboundRequest;
     try {
-      request = await buildRequest(row, payload, chat, channel);
+      request = await buildRequest(row, payload, chat, channel, progress);
     } catch (err) {
       if (err instanceof PermanentFailure) {
         await markFailed(row, err.message, 'always');
         return 'failed';
       }
+      await noteFailure(row, err instanceof Error ? err.message : String(err), false);
       throw err;
     }
     // Built first, so the call leaves as close to its slot as possible.
     if (slot !== null) await sleep(slot - Date.now());
 
     for (let hop = 0; ; hop++) {
+      let result: DeliveryResult;
       try {
-        const result = await channel.deliver(request);
-        // The gap counts from the answer (the platform had the message by then), set before the
-        // next in line may reserve: a slow call cannot squeeze two messages closer than the interval.
-        if (interval > 0) await deps.pacer.pushBack(row.platform, chat.externalId, Date.now() + interval).catch(() => undefined);
-        await prisma.outboundMessage.update({
-          where: { id: row.id },
-          data: { status: 'sent', sentAt: new Date(), sentMessageId: result.messageId, chatExternalId: chat.externalId, attempts: { increment: 1 }, lastError: null },
-        });
-        return 'sent';
+        result = await channel.deliver(request);
       } catch (err) {
-        if (!(err instanceof ChannelError)) throw err;
+        if (!(err instanceof ChannelError)) {
+          await noteFailure(row, err instanceof Error ? err.message : String(err), false);
+          throw err;
+        }
+        if (err.progress && err.progress.calls > (progress?.calls ?? 0)) {
+          progress = err.progress;
+          await prisma.outboundMessage.update({ where: { id: row.id }, data: { partsSent: progress.calls, sentMessageId: progress.messageId } });
+        }
         const f = err.failure;
         switch (f.kind) {
           case 'not_modified':
-            await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+            await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, failingSince: null } });
             return 'not-modified';
           case 'rate_limited': {
             // The only right answer to 429 is to wait; waiting does not spend an attempt.
@@ -254,13 +290,13 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             logger.info({ outboxId, chat: chat.externalId, retryAfterMs: f.retryAfterMs }, 'rate limited; waiting as told');
             if (!token) throw err;
             const { slot: _spent, ...rest } = job.data as Record<string, unknown>;
-            return park(until, { ...rest, notBefore: until });
+            return handBack(until, { ...rest, notBefore: until });
           }
           case 'migrated': {
             if (hop > 0) throw err;
             await moveChat(row.platform, chat.externalId, f.newChatId);
             chat = { platform: row.platform, externalId: f.newChatId };
-            request = await buildRequest(row, payload, chat, channel);
+            request = await buildRequest(row, payload, chat, channel, progress);
             continue;
           }
           case 'forbidden':
@@ -276,18 +312,26 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             await markFailed(row, f.description, 'always');
             return 'failed';
           case 'transient': {
-            const unconfirmed = (state.unconfirmed ?? 0) + (f.unconfirmed ? 1 : 0);
-            if (f.unconfirmed && unconfirmed >= MAX_UNCONFIRMED) {
+            // Counted in the row, not the job: a job recreated by the sweep must not forget them.
+            if (f.unconfirmed && row.unconfirmed + 1 >= MAX_UNCONFIRMED) {
               // It may already be in the chat twice; a third try could make a third copy.
               await markFailed(row, `no answer twice, the message may have arrived: not sent again (${f.description})`, 'always');
               return 'unconfirmed';
             }
-            if (f.unconfirmed) await job.updateData({ ...job.data, unconfirmed });
-            await prisma.outboundMessage.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: f.description.slice(0, 1000) } });
+            await noteFailure(row, f.description, f.unconfirmed === true);
             throw err;
           }
         }
       }
+      // The gap counts from the answer (the platform had the message by then), set before the
+      // next in line may reserve: a slow call cannot squeeze two messages closer than the interval.
+      if (interval > 0) await deps.pacer.pushBack(row.platform, chat.externalId, Date.now() + interval).catch(() => undefined);
+      await prisma.outboundMessage.update({
+        where: { id: row.id },
+        data: { status: 'sent', sentAt: new Date(), sentMessageId: result.messageId, chatExternalId: chat.externalId, attempts: { increment: 1 }, lastError: null, failingSince: null },
+      });
+      if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
+      return 'sent';
     }
   };
 }
@@ -299,23 +343,36 @@ export function createOutboxFailureHandler(deps: OutboxDeps) {
     const parsed = OutboxJob.safeParse(job.data);
     if (!parsed.success) return;
     const row = await deps.prisma.outboundMessage.findUnique({ where: { id: BigInt(parsed.data.outboxId) } });
-    if (!row || row.status !== 'pending') return;
+    if (!row || !isDue(row.status)) return;
     await deps.prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: `gave up after ${job.attemptsMade} attempts: ${err.message}`.slice(0, 1000) } });
-    await tellAdminsAboutFailure(deps, row, err.message);
+    await tellAdminsAboutFailure(deps, row, err.message, 'message');
   };
 }
 
-/** A message is never dropped silently: what finally fails is reported to the admins. */
-async function tellAdminsAboutFailure(deps: OutboxDeps, row: OutboundMessage, reason: string): Promise<void> {
-  if (row.purpose === 'admin-notice' || deps.config.ADMIN_TELEGRAM_IDS.length === 0) return;
-  const t = createTranslator('vi');
-  const html = t('send-failed-admin', { chat: row.chatExternalId, purpose: row.purpose ?? '', reason: reason.slice(0, 300).replace(/[<>&]/g, ' ') });
+/** A notice in a transaction of its own (the sender has none open), enqueued after commit. */
+async function tellAdmins(deps: Pick<OutboxDeps, 'prisma' | 'config' | 'queues' | 'logger' | 'clock'>, notice: AdminNotice): Promise<void> {
   const created = await deps.prisma.$transaction(async (tx) => {
     const out = new OutboxWriter(tx);
-    for (const adminId of deps.config.ADMIN_TELEGRAM_IDS) {
-      await out.send({ platform: 'telegram', externalId: adminId }, { html }, { purpose: 'admin-notice' });
-    }
+    // The business clock, like the updates that notify: one hourly cap counted on one clock.
+    await notifyAdmins({ tx, out, config: deps.config, now: deps.clock?.() ?? new Date(), logger: deps.logger }, notice);
     return out.created;
   });
   await deps.queues.enqueueOutbox(created);
+}
+
+/** The platform's error text, made safe for a notice line. */
+const plainReason = (reason: string) => reason.slice(0, 300).replace(/[<>&]/g, ' ');
+
+/**
+ * A message is never dropped silently: what finally fails is reported to the admins, per message,
+ * or once per chat an hour when the chat itself is unreachable (every later message fails too).
+ */
+async function tellAdminsAboutFailure(deps: OutboxDeps, row: OutboundMessage, reason: string, per: 'message' | 'chat'): Promise<void> {
+  if (row.purpose === 'admin-notice') return;
+  await tellAdmins(deps, {
+    subject: per === 'chat' ? `send-unreachable:${row.platform}:${row.chatExternalId}` : `send-failed:${row.id}`,
+    key: 'send-failed-admin',
+    args: { chat: row.chatExternalId, purpose: row.purpose ?? '', reason: plainReason(reason) },
+    repeatAfterMs: CHAT_NOTICE_EVERY_MS,
+  });
 }

@@ -15,8 +15,8 @@ export function createRemindersProcessor(deps: { prisma: Db; config: Config; set
     const result = await runReminderRound(deps.prisma, deps.settings, clock(), { timeZone: deps.config.APP_TIMEZONE });
     await deps.queues.enqueueOutbox(result.outbox);
     if (result.nextAt) await deps.queues.scheduleReminderTicks([result.nextAt]);
-    const { nudges, departmentRounds, escalations } = result.sent;
-    if (nudges || departmentRounds || escalations) deps.logger.info(result.sent, 'reminder round sent');
-    return `nudges=${nudges} departments=${departmentRounds} escalations=${escalations}`;
+    const { nudges, claimantNudges, leadNudges, departmentRounds, escalations } = result.sent;
+    if (nudges || claimantNudges || leadNudges || departmentRounds || escalations) deps.logger.info(result.sent, 'reminder round sent');
+    return `nudges=${nudges} claimants=${claimantNudges} lead=${leadNudges} departments=${departmentRounds} escalations=${escalations}`;
   };
 }

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { forgetRateEventsBefore, RATE_EVENT_RETENTION_MS } from '../app/rate-events.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Queues } from '../queues/queues.js';
@@ -25,8 +26,9 @@ export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger:
       take: BATCH,
     });
     for (const u of updates) await deps.queues.enqueueUpdate(u.id);
+    // Parked messages too: their job keeps retrying them, unless Redis lost it.
     const outbox = await deps.prisma.outboundMessage.findMany({
-      where: { status: 'pending', createdAt: { lt: before } },
+      where: { status: { in: ['pending', 'parked'] }, createdAt: { lt: before } },
       select: { id: true },
       orderBy: { id: 'asc' },
       take: BATCH,
@@ -35,6 +37,7 @@ export function createSweepProcessor(deps: { prisma: Db; queues: Queues; logger:
     const revived =
       (await reviveFailed(deps.queues.updates, updates.map((u) => deps.queues.updateJobId(u.id)))) +
       (await reviveFailed(deps.queues.outbox, outbox.map((o) => deps.queues.outboxJobId(o.id))));
+    await forgetRateEventsBefore(deps.prisma, new Date(clock().getTime() - RATE_EVENT_RETENTION_MS));
     if (updates.length || outbox.length) deps.logger.info({ updates: updates.length, outbox: outbox.length, revived }, 'sweep re-enqueued stored work');
     return { updates: updates.length, outbox: outbox.length, revived };
   };

@@ -1,56 +1,97 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Db } from '../db/client.js';
+import { classifyFailure, describeFailure } from '../db/errors.js';
 import type { Platform } from '../domain/types.js';
+import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { OutboxWriter } from '../app/outbox-writer.js';
 import { UpdateJob } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
+import type { ChatAddress } from '../platforms/types.js';
 import { unitOfWork } from '../platforms/telegram/context.js';
 
 /** Handles one stored update of a platform; runs inside the unit of work. */
 export type UpdateHandler = (payload: unknown) => Promise<void>;
+
+/** Where to tell the sender that their update could not be handled: the chat, or the button pressed. */
+export interface FailureReplyTarget {
+  chat: ChatAddress;
+  replyToMessageId: string | null;
+  /** Set for a button press: the press is answered instead of a message sent. */
+  actionId: string | null;
+}
 
 export interface UpdatesDeps {
   prisma: Db;
   logger: Logger;
   queues: Queues;
   handlers: Partial<Record<Platform, UpdateHandler>>;
-  /** The chat an update belongs to, so one chat's updates are handled in the order received. */
+  /** The chat of a stored payload, for rows stored without a chat key (before the key existed). */
   chatOf?: Partial<Record<Platform, (payload: unknown) => string | null>>;
+  /** Where the apology for an update that failed for good goes. */
+  replyTargetOf?: Partial<Record<Platform, (payload: unknown) => FailureReplyTarget | null>>;
   clock?: () => Date;
+  /** How long a chat's later updates wait behind an earlier one that keeps failing (default FAILED_HOLD_MS). */
+  failedHoldMs?: number;
 }
 
-/** How long a later update of a chat waits for an earlier one before going ahead anyway. */
+/** How long a later update of a chat waits for an earlier one that has not been tried yet. */
 const ORDER_WAIT_MS = 30_000;
+/** How long it waits behind one that failed and is backing off: retries must not hold a chat up. */
+export const FAILED_HOLD_MS = 5_000;
+
+type Outcome = { status: 'missing' | 'duplicate' | 'wait' | 'processed' | 'failed'; created: bigint[]; wakeups: Date[] };
+
+/** The chat key of a row; a payload the platform cannot read has none (it never throws). */
+function chatKeyOfRow(deps: UpdatesDeps, row: { platform: Platform; chatKey: string | null; payload: unknown }): string | null {
+  if (row.chatKey !== null) return row.chatKey;
+  try {
+    return deps.chatOf?.[row.platform]?.(row.payload) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Processes one stored update exactly once in effect: the inbox row is locked, everything the
  * update causes (tickets, events, outbox rows) commits with "processed", and a second run finds it
  * processed and does nothing. Messages are enqueued only after the commit.
+ *
+ * Failures are classified once (db/errors.ts). A retryable one (database unavailable, timeout,
+ * conflict) is thrown for BullMQ to retry with backoff. Any other fails the same way every time: the
+ * row is marked processed with the error, the sender is told, and the chat moves on at once.
  */
 export function createUpdatesProcessor(deps: UpdatesDeps) {
   const clock = deps.clock ?? (() => new Date());
-  return async function processUpdate(job: Job, token?: string): Promise<string> {
-    const { inboundId } = UpdateJob.parse(job.data);
-    const id = BigInt(inboundId);
-    const outcome = await deps.prisma.$transaction(async (tx) => {
+  const failedHoldMs = deps.failedHoldMs ?? FAILED_HOLD_MS;
+
+  async function handle(id: bigint): Promise<Outcome> {
+    return deps.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ processedAt: Date | null }[]>`SELECT "processedAt" FROM "InboundUpdate" WHERE "id" = ${id} FOR UPDATE`;
       if (locked.length === 0) return { status: 'missing' as const, created: [], wakeups: [] };
       if (locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
       const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id } });
-      const chat = deps.chatOf?.[row.platform]?.(row.payload) ?? null;
+      const chat = chatKeyOfRow(deps, row);
       if (chat !== null) {
         // One chat's updates run one at a time and in the order received: a quick "/baocao" then
-        // "/phieu" must not overtake each other. Updates stuck longer than ORDER_WAIT_MS are skipped.
+        // "/phieu" must not overtake each other. An earlier update that is failing holds the chat
+        // only for failedHoldMs; one never tried (a backlog, a lost job) for ORDER_WAIT_MS.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${row.platform}:${chat}`}))`;
-        const earlier = await tx.inboundUpdate.findMany({
-          where: { platform: row.platform, processedAt: null, id: { lt: id }, receivedAt: { gt: new Date(Date.now() - ORDER_WAIT_MS) } },
-          select: { payload: true, error: true },
-          take: 100,
+        const now = Date.now();
+        const earlier = await tx.inboundUpdate.findFirst({
+          where: {
+            platform: row.platform,
+            chatKey: chat,
+            processedAt: null,
+            id: { lt: id },
+            OR: [
+              { error: null, receivedAt: { gt: new Date(now - ORDER_WAIT_MS) } },
+              { error: { not: null }, NOT: { error: { startsWith: 'gave up' } }, receivedAt: { gt: new Date(now - failedHoldMs) } },
+            ],
+          },
+          select: { id: true },
         });
-        if (earlier.some((e) => !e.error?.startsWith('gave up') && deps.chatOf?.[row.platform]?.(e.payload) === chat)) {
-          return { status: 'wait' as const, created: [], wakeups: [] };
-        }
+        if (earlier) return { status: 'wait' as const, created: [], wakeups: [] };
       }
       const handler = deps.handlers[row.platform];
       const now = clock();
@@ -58,11 +99,50 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       if (handler) {
         await unitOfWork.run({ tx, out, now }, () => handler(row.payload));
       } else {
-        deps.logger.warn({ platform: row.platform, inboundId }, 'no handler for platform; update marked processed');
+        deps.logger.warn({ platform: row.platform, inboundId: id.toString() }, 'no handler for platform; update marked processed');
       }
       await tx.inboundUpdate.update({ where: { id }, data: { processedAt: now, attempts: { increment: 1 }, error: null } });
       return { status: 'processed' as const, created: out.created, wakeups: out.wakeups };
     });
+  }
+
+  /** Marks the update processed with its error and tells the sender, in one transaction. */
+  async function giveUp(id: bigint, err: unknown): Promise<Outcome> {
+    const reason = describeFailure(err);
+    return deps.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ processedAt: Date | null }[]>`SELECT "processedAt" FROM "InboundUpdate" WHERE "id" = ${id} FOR UPDATE`;
+      if (locked.length === 0 || locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
+      const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id }, select: { platform: true, payload: true } });
+      const out = new OutboxWriter(tx);
+      let target: FailureReplyTarget | null = null;
+      try {
+        target = deps.replyTargetOf?.[row.platform]?.(row.payload) ?? null;
+      } catch {
+        // A payload too odd to say where it came from gets no apology; it is still marked.
+      }
+      if (target) {
+        const chat = await tx.chat.findUnique({ where: { platform_externalId: { platform: target.chat.platform, externalId: target.chat.externalId } }, select: { locale: true } });
+        const t = createTranslator(isLocale(chat?.locale) ? chat.locale : 'vi');
+        const text = t('update-failed');
+        if (target.actionId) await out.answerAction(target.chat, target.actionId, text, true);
+        else await out.send(target.chat, { html: text, replyToMessageId: target.replyToMessageId }, { purpose: 'update-failed' });
+      }
+      await tx.inboundUpdate.update({ where: { id }, data: { processedAt: clock(), attempts: { increment: 1 }, error: `failed: ${reason}`.slice(0, 1000) } });
+      deps.logger.warn({ inboundId: id.toString(), platform: row.platform, err: reason, told: target !== null }, 'update failed in a way retrying cannot fix; marked processed');
+      return { status: 'failed' as const, created: out.created, wakeups: [] };
+    });
+  }
+
+  return async function processUpdate(job: Job, token?: string): Promise<string> {
+    const { inboundId } = UpdateJob.parse(job.data);
+    const id = BigInt(inboundId);
+    let outcome: Outcome;
+    try {
+      outcome = await handle(id);
+    } catch (err) {
+      if (classifyFailure(err) === 'retryable') throw err;
+      outcome = await giveUp(id, err);
+    }
     if (outcome.status === 'wait' && token) {
       // Not an attempt: come back shortly, after the earlier update of this chat.
       await job.moveToDelayed(Date.now() + 150, token);
@@ -82,7 +162,7 @@ export function createUpdatesFailureHandler(deps: UpdatesDeps) {
     if (!parsed.success) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     await deps.prisma.inboundUpdate
-      .update({ where: { id: BigInt(parsed.data.inboundId) }, data: { attempts: { increment: 1 }, error: `${final ? 'gave up: ' : ''}${err.message}`.slice(0, 1000) } })
+      .update({ where: { id: BigInt(parsed.data.inboundId) }, data: { attempts: { increment: 1 }, error: `${final ? 'gave up: ' : ''}${describeFailure(err)}`.slice(0, 1000) } })
       .catch(() => undefined);
   };
 }

@@ -28,7 +28,8 @@ describe('worker processes killed mid-job', () => {
   async function boot(): Promise<ChildApp> {
     if (alive()) throw new Error('a child app is still running');
     const app = spawnApp(env);
-    await app.waitForLog('HTTP server listening', 60_000);
+    // The end of boot ('HTTP server listening' comes earlier, while boot may still wait for its services).
+    await app.waitForLog('app started', 60_000);
     running = app;
     return app;
   }

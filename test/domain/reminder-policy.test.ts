@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  NO_REMINDER_BECAUSE,
   deadlineFor,
   dueState,
   nextReminder,
   type PlannedReminder,
   type ReminderInput,
 } from '../../src/domain/reminder-policy.js';
-import { PRIORITIES, TICKET_STATUSES } from '../../src/domain/types.js';
+import { isOpen } from '../../src/domain/ticket-workflow.js';
+import { PRIORITIES, TICKET_STATUSES, type TicketStatus } from '../../src/domain/types.js';
 import { calendarFrom, defaultSettings, parseSettings } from '../../src/settings.js';
 
 const settings = defaultSettings();
@@ -32,6 +34,7 @@ function ticket(patch: Partial<ReminderInput>): ReminderInput {
     status: 'assigned',
     createdAt: vn('2025-11-17 08:00'),
     claimedAt: vn('2025-11-17 08:30'),
+    returnedAt: null,
     assignedAt: vn('2025-11-17 09:00'),
     priority: 'thuong',
     dueAt: null,
@@ -211,13 +214,76 @@ describe('escalation after the deadline', () => {
   });
 });
 
-describe('other statuses', () => {
-  it.each(['claimed', 'answered', 'resolved', 'returned', 'escalated_central', 'rejected'] as const)(
-    '%s → nothing to send',
-    (status) => {
-      expect(nextReminder(ticket({ status }), settings, cal)).toBeNull();
-    },
-  );
+describe('tickets the support team holds (issue 10, item 13)', () => {
+  /** Claimed Monday 17/11 09:00, nothing routed since. */
+  const claimed = (patch: Partial<ReminderInput> = {}) =>
+    ticket({ status: 'claimed', claimedAt: vn('2025-11-17 09:00'), assignedAt: null, ...patch });
+  /** Handed back by the department Monday 17/11 10:00; nobody holds it. */
+  const returned = (patch: Partial<ReminderInput> = {}) =>
+    ticket({ status: 'returned', claimedAt: vn('2025-11-17 08:30'), returnedAt: vn('2025-11-17 10:00'), assignedAt: null, ...patch });
+
+  it.each([
+    [null, 'nudge_claimant 2025-11-17 11:00'], // claimedAfter (default: unclaimedAfter, 2 working hours)
+    ['2025-11-17 08:50', 'nudge_claimant 2025-11-17 11:00'], // a nudge from before the claim does not count
+    ['2025-11-17 11:00', 'nudge_support_lead 2025-11-18 11:00'], // then the lead, repeatEvery later
+    ['2025-11-18 11:00', 'nudge_support_lead 2025-11-19 11:00'], // and again every working day
+    ['2025-11-21 16:00', 'nudge_support_lead 2025-11-24 16:00'], // Friday → Monday
+  ])('claimed, last nudge %s → %s', (lastNudge, expected) => {
+    expect(plan(nextReminder(claimed({ lastNudgeAt: lastNudge === null ? null : vn(lastNudge) }), settings, cal))).toBe(expected);
+  });
+
+  it('follows claimedAfter when it is set', () => {
+    const s = parseSettings({ reminders: { claimedAfter: '30m' } });
+    expect(plan(nextReminder(claimed(), s, calendarFrom(s)))).toBe('nudge_claimant 2025-11-17 09:30');
+  });
+
+  it.each([
+    [null, 'nudge_support 2025-11-17 14:00'], // like an unclaimed report: unclaimedAfter after the return (lunch excluded)
+    ['2025-11-17 09:00', 'nudge_support 2025-11-17 14:00'], // a nudge from before the return does not count
+    ['2025-11-17 14:00', 'nudge_support_lead 2025-11-18 14:00'], // then the lead
+    ['2025-11-18 14:00', 'nudge_support_lead 2025-11-19 14:00'],
+  ])('returned, last nudge %s → %s', (lastNudge, expected) => {
+    expect(plan(nextReminder(returned({ lastNudgeAt: lastNudge === null ? null : vn(lastNudge) }), settings, cal))).toBe(expected);
+  });
+});
+
+describe('every open ticket has a next reminder, or a documented reason not to (issue 10, item 13)', () => {
+  const OPEN: TicketStatus[] = TICKET_STATUSES.filter(isOpen);
+  /** A plausible ticket in each status, as the workflow leaves it. */
+  const SAMPLE: Record<TicketStatus, Partial<ReminderInput>> = {
+    new: { claimedAt: null, assignedAt: null },
+    claimed: { assignedAt: null },
+    assigned: {},
+    answered: {},
+    resolved: {},
+    returned: { returnedAt: vn('2025-11-17 10:00'), assignedAt: null },
+    reopened: {},
+    escalated_central: {},
+    rejected: {},
+  };
+
+  it.each(OPEN)('%s', (status) => {
+    const reason = NO_REMINDER_BECAUSE[status];
+    for (const lastNudgeAt of [null, vn('2025-11-18 09:00')]) {
+      const r = nextReminder(ticket({ status, ...SAMPLE[status], lastNudgeAt }), settings, cal);
+      if (reason === undefined) {
+        expect(r, `${status} must have a next reminder`).not.toBeNull();
+        expect(cal.isWorkingTime(r!.at)).toBe(true);
+      } else {
+        expect(r, `${status}: no reminder because ${reason}`).toBeNull();
+        expect(reason.length).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it('lists only open statuses, and only the ones that wait on someone outside the province’s clock', () => {
+    expect(Object.keys(NO_REMINDER_BECAUSE).sort()).toEqual(['answered', 'escalated_central']);
+    for (const status of Object.keys(NO_REMINDER_BECAUSE) as TicketStatus[]) expect(isOpen(status)).toBe(true);
+  });
+
+  it.each(TICKET_STATUSES.filter((s) => !isOpen(s)))('%s is closed: nothing to send', (status) => {
+    expect(nextReminder(ticket({ status }), settings, cal)).toBeNull();
+  });
 });
 
 describe('every minute is working time', () => {
@@ -285,6 +351,7 @@ describe('properties', () => {
     status: fc.constantFrom(...TICKET_STATUSES),
     createdAt: instant,
     claimedAt: maybe(instant),
+    returnedAt: maybe(instant),
     assignedAt: maybe(instant),
     priority: fc.constantFrom(...PRIORITIES),
     dueAt: maybe(instant),
@@ -298,8 +365,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(input, (t) => {
         const r = nextReminder(t, settings, cal);
-        const awaiting = t.status === 'assigned' || t.status === 'reopened';
-        if (t.status !== 'new' && !awaiting) {
+        if (!isOpen(t.status) || NO_REMINDER_BECAUSE[t.status] !== undefined) {
           expect(r).toBeNull();
           return;
         }
@@ -318,8 +384,12 @@ describe('properties', () => {
           expect(r!.escalationStep).toBe(t.escalationStep);
           expect(r!.notify).toBe(settings.escalation[t.escalationStep]!.notify);
         }
-        if (r!.kind === 'nudge_support' && t.lastNudgeAt) {
+        if (r!.kind === 'nudge_support' && t.lastNudgeAt && t.status === 'new') {
           expect(r!.at.getTime()).toBeGreaterThan(t.lastNudgeAt.getTime());
+        }
+        if (r!.kind === 'nudge_support_lead') {
+          expect(['claimed', 'returned']).toContain(t.status);
+          expect(r!.at.getTime()).toBeGreaterThan(t.lastNudgeAt!.getTime());
         }
       }),
       { numRuns: 1000 },

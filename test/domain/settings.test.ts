@@ -33,7 +33,7 @@ function errorOf(input: unknown): string {
 
 const d = (days: number, minutes = 0) => ({ days, minutes });
 
-describe('defaults (domain.md)', () => {
+describe('defaults (docs/domain.md)', () => {
   const s = defaultSettings();
 
   it('has the Hưng Yên working calendar with the shipped holidays', () => {
@@ -52,6 +52,7 @@ describe('defaults (domain.md)', () => {
     expect(s.deadlines).toEqual({ khan: d(1), thuong: d(5), phuc_tap: d(10) });
     expect(s.reminders).toEqual({
       unclaimedAfter: d(0, 120),
+      claimedAfter: d(0, 120),
       firstAfter: { khan: d(0, 120), thuong: d(1), phuc_tap: d(1) },
       repeatEvery: d(1),
       repeatAt: '08:00',
@@ -91,6 +92,13 @@ describe('partial overrides', () => {
     expect(s.reminders.firstAfter).toEqual({ khan: d(0, 120), thuong: d(2), phuc_tap: d(1) });
     expect(s.reminders.repeatEvery).toEqual(d(1));
     expect(s.escalation).toHaveLength(3);
+  });
+
+  it('reminds about claimed tickets after claimedAfter, which follows unclaimedAfter unless set', () => {
+    expect(parseSettings({ reminders: { unclaimedAfter: '3m' } }).reminders.claimedAfter).toEqual(d(0, 3));
+    const s = parseSettings({ reminders: { unclaimedAfter: '3m', claimedAfter: '1d' } });
+    expect([s.reminders.unclaimedAfter, s.reminders.claimedAfter]).toEqual([d(0, 3), d(1)]);
+    expect(parseSettings({ reminders: { claimedAfter: '0m' } }).reminders.claimedAfter).toEqual(d(0));
   });
 
   it('replaces lists as a whole', () => {
@@ -160,6 +168,8 @@ describe('bad values name the key', () => {
     [{ deadlines: { phuc_tap: '0m' } }, 'deadlines.phuc_tap: "0m" must be longer than zero'],
     [{ deadlines: '1d' }, 'deadlines: "1d" is not a mapping'],
     [{ reminders: { unclaimedAfter: '2 hours' } }, 'reminders.unclaimedAfter: "2 hours" is not a duration'],
+    [{ reminders: { claimedAfter: 'soon' } }, 'reminders.claimedAfter: "soon" is not a duration'],
+    [{ reminders: { claimedAfter: null } }, 'reminders.claimedAfter: null is not a duration'],
     [{ reminders: { firstAfter: { khan: '1.5h' } } }, 'reminders.firstAfter.khan: "1.5h" is not a duration'],
     [{ reminders: { repeatEvery: '0m' } }, 'reminders.repeatEvery: "0m" must be longer than zero'],
     [{ reminders: { repeatAt: '8:00' } }, 'reminders.repeatAt: "8:00" is not a time like 07:30'],

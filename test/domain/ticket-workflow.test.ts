@@ -10,8 +10,11 @@ import {
   applyDecision,
   awaitingDepartment,
   decide,
+  departmentRefusal,
   eventLabelKey,
   isOpen,
+  maySee,
+  refusalBeforePayload,
   refusalMessageKey,
   type ActionKind,
   type Actor,
@@ -22,7 +25,7 @@ import {
   type TicketView,
 } from '../../src/domain/ticket-workflow.js';
 import { PRIORITIES, TICKET_STATUSES, type TicketStatus } from '../../src/domain/types.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createTranslator } from '../../src/i18n/index.js';
 
 const COMMUNE = '13192';
@@ -39,7 +42,24 @@ const actors = {
   otherCommune: { kind: 'commune', personId: 'C2', communeCode: OTHER_COMMUNE },
   leader: { kind: 'leader', personId: 'LD1' },
   system: { kind: 'system', personId: null },
+  outsider: { kind: 'outsider', personId: 'X1' },
 } satisfies Record<string, Actor>;
+
+/** The departments the tests' directory knows; SVHTTDL exists but takes no tickets. */
+const DIRECTORY: Record<string, { code: string; active: boolean }> = {
+  SNV: { code: 'SNV', active: true },
+  STC: { code: 'STC', active: true },
+  SXD: { code: 'SXD', active: true },
+  SVHTTDL: { code: 'SVHTTDL', active: false },
+};
+
+/** An assign as the workflow builds it: the typed code and what the directory holds for it. */
+function assign(code: string): TicketAction {
+  return { kind: 'assign', departmentCode: code, department: DIRECTORY[code.trim().toUpperCase()] ?? null };
+}
+
+const CATEGORY_NHAN_SU = { code: 'nhan_su', label: 'Biên chế, nhân sự', flagCentral: false };
+const CATEGORY_CO_CHE = { code: 'co_che_chinh_sach', label: 'Cơ chế, chính sách', flagCentral: true };
 
 function ticket(status: TicketStatus, over: Partial<TicketView> = {}): TicketView {
   return {
@@ -47,6 +67,7 @@ function ticket(status: TicketStatus, over: Partial<TicketView> = {}): TicketVie
     status,
     communeCodes: [COMMUNE],
     departmentCode: null,
+    categoryCode: null,
     claimedById: null,
     parentId: null,
     priority: 'thuong',
@@ -73,8 +94,9 @@ const CANONICAL: Record<TicketStatus, TicketView> = {
 const PAYLOAD: Record<ActionKind, TicketAction> = {
   claim: { kind: 'claim' },
   unclaim: { kind: 'unclaim' },
-  assign: { kind: 'assign', departmentCode: 'STC' },
+  assign: assign('STC'),
   set_priority: { kind: 'set_priority', priority: 'khan' },
+  set_category: { kind: 'set_category', categoryCode: 'nhan_su', category: CATEGORY_NHAN_SU },
   flag_central: { kind: 'flag_central', flagged: true },
   reject: { kind: 'reject', reason: 'Trùng với phiếu HY-0002' },
   merge: { kind: 'merge', parent: { id: 2, status: 'assigned', parentId: null } },
@@ -95,6 +117,7 @@ const ROLES: Record<ActionKind, readonly ActorKind[]> = {
   unclaim: ['support', 'support_lead', 'admin'],
   assign: ['support', 'support_lead', 'admin', 'system'],
   set_priority: ['support', 'support_lead', 'admin'],
+  set_category: ['support', 'support_lead', 'admin'],
   flag_central: ['support', 'support_lead', 'admin'],
   reject: ['support', 'support_lead', 'admin'],
   merge: ['support', 'support_lead', 'admin'],
@@ -119,6 +142,7 @@ claim             | claimed        | !already_yours | !already_yours        | !a
 unclaim           | !invalid_state | new            | !invalid_state        | !invalid_state | !closed  | !invalid_state | !invalid_state        | !invalid_state    | !closed
 assign            | assigned       | assigned       | assigned              | !invalid_state | !closed  | assigned       | assigned              | assigned          | !closed
 set_priority      | =              | =              | =                     | =              | !closed  | =              | =                     | =                 | !closed
+set_category      | =              | =              | =                     | =              | !closed  | =              | =                     | =                 | !closed
 flag_central      | =              | =              | =                     | =              | =        | =              | =                     | !invalid_state    | =
 reject            | rejected       | rejected       | rejected              | !invalid_state | !closed  | rejected       | rejected              | rejected          | !closed
 merge             | rejected       | rejected       | rejected              | !invalid_state | !closed  | rejected       | rejected              | rejected          | !closed
@@ -274,7 +298,7 @@ describe('unclaim', () => {
 
 describe('assign', () => {
   it('routes a new ticket in one tap and claims it on the way', () => {
-    const d = mustAllow(decide(CANONICAL.new, { kind: 'assign', departmentCode: ' snv ' }, actors.supportOther));
+    const d = mustAllow(decide(CANONICAL.new, assign(' snv '), actors.supportOther));
     expect(d).toMatchObject({ from: 'new', to: 'assigned', event: { kind: 'assigned', data: { departmentCode: 'SNV' } } });
     expect(d.changes).toEqual({ departmentCode: 'SNV', claimedById: 'S2' });
     expect(d.expect).toEqual({ status: 'new', departmentCode: null, claimedById: null });
@@ -292,14 +316,14 @@ describe('assign', () => {
   });
 
   it('lets auto-routing assign a new ticket without claiming it, and tells the team', () => {
-    const d = mustAllow(decide(CANONICAL.new, { kind: 'assign', departmentCode: 'SNV' }, actors.system));
+    const d = mustAllow(decide(CANONICAL.new, assign('SNV'), actors.system));
     expect(d.changes).toEqual({ departmentCode: 'SNV' });
     expect(d.effects).toContainEqual({ kind: 'notify_support' });
   });
 
   it('transfers to another department, telling both and cancelling a pending extension', () => {
     const view = ticket('reopened', { departmentCode: 'SNV', claimedById: 'S1', extensionPending: true });
-    const d = mustAllow(decide(view, { kind: 'assign', departmentCode: 'STC' }, actors.supportClaimant));
+    const d = mustAllow(decide(view, assign('STC'), actors.supportClaimant));
     expect(d).toMatchObject({
       from: 'reopened',
       to: 'assigned',
@@ -319,19 +343,19 @@ describe('assign', () => {
   });
 
   it('hands an escalated ticket to a department and keeps the central flag', () => {
-    const d = mustAllow(decide(CANONICAL.escalated_central, { kind: 'assign', departmentCode: 'SNV' }, actors.lead));
+    const d = mustAllow(decide(CANONICAL.escalated_central, assign('SNV'), actors.lead));
     expect(d.to).toBe('assigned');
     expect(d.changes).toEqual({});
     expect(applyDecision(CANONICAL.escalated_central, d).flaggedCentral).toBe(true);
   });
 
   it('refuses the department it already sits with, and an empty code', () => {
-    expect(decide(CANONICAL.assigned, { kind: 'assign', departmentCode: 'snv' }, actors.lead)).toEqual({
+    expect(decide(CANONICAL.assigned, assign('snv'), actors.lead)).toEqual({
       ok: false,
       reason: 'same_department',
       detail: { departmentCode: 'SNV' },
     });
-    expect(decide(CANONICAL.new, { kind: 'assign', departmentCode: '  ' }, actors.lead)).toMatchObject({
+    expect(decide(CANONICAL.new, assign('  '), actors.lead)).toMatchObject({
       reason: 'department_required',
     });
   });
@@ -343,6 +367,109 @@ describe('assign', () => {
       detail: { claimedById: 'S1' },
     });
     expect(decide(CANONICAL.claimed, PAYLOAD.assign, actors.admin).ok).toBe(true);
+  });
+});
+
+describe('assign needs a department that exists and takes tickets (issue 10, item 3)', () => {
+  it('refuses an unknown code and an inactive department, changing nothing', () => {
+    expect(decide(CANONICAL.claimed, assign('NOPE'), actors.supportClaimant)).toEqual({
+      ok: false,
+      reason: 'unknown_department',
+      detail: { departmentCode: 'NOPE' },
+    });
+    expect(decide(CANONICAL.new, assign('svhttdl'), actors.lead)).toEqual({
+      ok: false,
+      reason: 'department_inactive',
+      detail: { departmentCode: 'SVHTTDL' },
+    });
+  });
+
+  it('refuses when the directory answered for another code than the one asked', () => {
+    const mismatched: TicketAction = { kind: 'assign', departmentCode: 'NOPE', department: DIRECTORY.SNV! };
+    expect(decide(CANONICAL.new, mismatched, actors.lead)).toMatchObject({ reason: 'unknown_department' });
+  });
+
+  it('applies to auto-routing too', () => {
+    expect(decide(CANONICAL.new, assign('SVHTTDL'), actors.system)).toMatchObject({ reason: 'department_inactive' });
+  });
+
+  it('asks who acts before which department: a commune forging the button learns nothing about departments', () => {
+    expect(decide(CANONICAL.new, assign('NOPE'), actors.commune)).toEqual({ ok: false, reason: 'not_permitted_role' });
+    expect(decide(CANONICAL.new, assign('NOPE'), actors.outsider)).toEqual({ ok: false, reason: 'not_permitted_role' });
+  });
+
+  it('departmentRefusal is the same rule, usable before offering a department', () => {
+    expect(departmentRefusal('snv', DIRECTORY.SNV!)).toBeNull();
+    expect(departmentRefusal('', null)).toMatchObject({ reason: 'department_required' });
+    expect(departmentRefusal('NOPE', null)).toMatchObject({ reason: 'unknown_department' });
+    expect(departmentRefusal('SVHTTDL', DIRECTORY.SVHTTDL!)).toMatchObject({ reason: 'department_inactive' });
+  });
+});
+
+describe('set category', () => {
+  it('records the category and flags a central-level category', () => {
+    const d = mustAllow(decide(CANONICAL.claimed, PAYLOAD.set_category, actors.supportOther));
+    expect(d).toMatchObject({ to: 'claimed', event: { kind: 'category_changed', text: 'Biên chế, nhân sự', data: { from: null, to: 'nhan_su' } } });
+    expect(d.changes).toEqual({ categoryCode: 'nhan_su' });
+    const central = mustAllow(decide(CANONICAL.new, { kind: 'set_category', categoryCode: 'co_che_chinh_sach', category: CATEGORY_CO_CHE }, actors.lead));
+    expect(central.changes).toEqual({ categoryCode: 'co_che_chinh_sach', flaggedCentral: true });
+  });
+
+  it('refuses an unknown category, the same category again, and anyone outside the support team', () => {
+    expect(decide(CANONICAL.new, { kind: 'set_category', categoryCode: 'khong_co', category: null }, actors.lead)).toEqual({
+      ok: false,
+      reason: 'unknown_category',
+      detail: { categoryCode: 'khong_co' },
+    });
+    expect(decide(ticket('new', { categoryCode: 'nhan_su' }), PAYLOAD.set_category, actors.lead)).toMatchObject({ reason: 'no_change' });
+    expect(decide(CANONICAL.new, { kind: 'set_category', categoryCode: 'khong_co', category: null }, actors.commune)).toMatchObject({
+      reason: 'not_permitted_role',
+    });
+  });
+});
+
+describe('buttons that only ask for more (issue 10, item 10)', () => {
+  it('a commune pressing a forged "Từ chối" on its own receipt is refused before any prompt', () => {
+    for (const kind of ['reject', 'merge', 'assign', 'set_priority', 'set_category', 'note'] as const) {
+      expect(refusalBeforePayload(CANONICAL.new, kind, actors.commune)).toEqual({ ok: false, reason: 'not_permitted_role' });
+    }
+  });
+
+  it('refuses exactly what decide would refuse, whatever the payload', () => {
+    for (const status of TICKET_STATUSES) {
+      for (const actor of Object.values(actors)) {
+        for (const kind of ACTION_KINDS) {
+          const early = refusalBeforePayload(CANONICAL[status], kind, actor);
+          if (early) expect(decide(CANONICAL[status], PAYLOAD[kind], actor)).toEqual(early);
+          else expect(allowedActions(CANONICAL[status], actor)).toContain(kind);
+        }
+      }
+    }
+  });
+
+  it('a department is asked for an extension reason only while none is pending', () => {
+    const pending = { ...CANONICAL.assigned, extensionPending: true };
+    expect(refusalBeforePayload(pending, 'request_extension', actors.department)).toMatchObject({ reason: 'extension_pending' });
+    expect(refusalBeforePayload(CANONICAL.assigned, 'request_extension', actors.department)).toBeNull();
+  });
+});
+
+describe('who may see a ticket (issue 10, item 11)', () => {
+  it('the support team, leaders and admins see everything; outsiders nothing', () => {
+    for (const status of TICKET_STATUSES) {
+      for (const actor of [actors.supportOther, actors.lead, actors.admin, actors.leader]) expect(maySee(CANONICAL[status], actor)).toBe(true);
+      expect(maySee(CANONICAL[status], actors.outsider)).toBe(false);
+    }
+  });
+
+  it('a department sees what is assigned to it; a commune its own reports and what they were merged into', () => {
+    expect(maySee(CANONICAL.assigned, actors.department)).toBe(true);
+    expect(maySee(CANONICAL.assigned, actors.otherDepartment)).toBe(false);
+    expect(maySee(CANONICAL.new, actors.department)).toBe(false);
+    expect(maySee(CANONICAL.new, actors.commune)).toBe(true);
+    expect(maySee(CANONICAL.new, actors.otherCommune)).toBe(false);
+    expect(maySee(ticket('answered', { departmentCode: 'SNV', communeCodes: [COMMUNE, OTHER_COMMUNE] }), actors.otherCommune)).toBe(true);
+    expect(maySee(CANONICAL.new, { kind: 'commune', personId: 'C3' })).toBe(false);
   });
 });
 
@@ -663,7 +790,7 @@ const EDGES = new Set(
     .map((l) => l.trim()),
 );
 /** Actions that never move the status, in any state where they are allowed. */
-const STATUS_KEEPING: readonly ActionKind[] = ['set_priority', 'flag_central', 'note'];
+const STATUS_KEEPING: readonly ActionKind[] = ['set_priority', 'set_category', 'flag_central', 'note'];
 
 describe('random sessions (property)', () => {
   const actorArb = fc.constantFrom<Actor>(
@@ -676,7 +803,12 @@ describe('random sessions (property)', () => {
   const actionArb: fc.Arbitrary<TicketAction> = fc.oneof(
     fc.constant({ kind: 'claim' as const }),
     fc.constant({ kind: 'unclaim' as const }),
-    fc.record({ kind: fc.constant('assign' as const), departmentCode: fc.constantFrom('SNV', 'STC', 'SXD', 'stc', '') }),
+    fc.constantFrom('SNV', 'STC', 'SXD', 'stc', '', 'NOPE', 'SVHTTDL').map(assign),
+    fc.constantFrom<TicketAction>(
+      { kind: 'set_category', categoryCode: 'nhan_su', category: CATEGORY_NHAN_SU },
+      { kind: 'set_category', categoryCode: 'co_che_chinh_sach', category: CATEGORY_CO_CHE },
+      { kind: 'set_category', categoryCode: 'khong_co', category: null },
+    ),
     fc.record({ kind: fc.constant('set_priority' as const), priority: fc.constantFrom(...PRIORITIES) }),
     fc.record({ kind: fc.constant('flag_central' as const), flagged: fc.boolean() }),
     fc.record({ kind: fc.constant('reject' as const), reason: text }),
@@ -760,11 +892,15 @@ describe('random sessions (property)', () => {
 });
 
 describe('messages', () => {
-  const args = { code: 'HY-0001', name: 'Nguyễn Văn A', status: 'Đã trả lời', max: MAX_EXTENSION_WORKING_DAYS, parent: 'HY-0002' };
+  const args = { code: 'HY-0001', name: 'Nguyễn Văn A', status: 'Đã trả lời', max: MAX_EXTENSION_WORKING_DAYS, parent: 'HY-0002', department: 'NOPE', codes: 'SNV, STC', category: 'khong_co' };
 
   it.each(['vi', 'en'] as const)('%s has a refusal message for every code and a label for every event', (locale) => {
-    // Read the file itself: a key missing in `en` would otherwise be hidden by the fallback to `vi`.
-    const source = readFileSync(new URL(`../../src/i18n/${locale}/workflow.ftl`, import.meta.url), 'utf8');
+    // Read the files themselves: a key missing in `en` would otherwise be hidden by the fallback to `vi`.
+    const dir = new URL(`../../src/i18n/${locale}/`, import.meta.url);
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith('.ftl'))
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      .join('\n');
     const keys = new Set([...source.matchAll(/^([a-zA-Z][\w-]*)\s*=/gm)].map((m) => m[1]));
     const t = createTranslator(locale);
     for (const reason of REFUSAL_REASONS) {

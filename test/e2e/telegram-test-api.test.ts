@@ -91,6 +91,29 @@ describe('report flow through telegram-test-api', () => {
     await eventually(async () => (await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status === 'resolved', 'resolved');
   });
 
+  it('counts a card edit this server answers with {"ok":true,"result":null} as done, so the support group\'s next answers are not held', async () => {
+    const official = client(501, COMMUNE_CHAT, 'UBND xã Tân Hưng', 'Nguyễn Văn An');
+    const shown = botTexts(COMMUNE_CHAT).length;
+    await official.sendCommand(official.makeCommand('/baocao Nhà văn hóa thôn xuống cấp, cần kinh phí sửa chữa'));
+    const code = await eventually(async () => botTexts(COMMUNE_CHAT).slice(shown).map((t) => /mã phiếu <b>(HY-\d{4})<\/b>/.exec(t)?.[1]).find(Boolean), 'code');
+    const ticket = await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { code: code! } });
+    const cardRows = () => h.app.db.prisma.outboundMessage.findMany({ where: { chatExternalId: String(SUPPORT_CHAT), ticketId: ticket.id, purpose: 'card:support' }, orderBy: { id: 'asc' } });
+    await eventually(async () => (await cardRows()).some((r) => r.status === 'sent'), 'card posted');
+    const supporter = client(602, SUPPORT_CHAT, 'Tổ công tác tỉnh', 'Phạm Dung');
+    // Claiming edits the card in the support group; this server answers editMessageText with result null.
+    await supporter.sendCallback(supporter.makeCallbackQuery(`t:claim:${ticket.id}`));
+    const edit = await eventually(async () => (await cardRows()).slice(1).find((r) => r.attempts > 0), 'card edit tried');
+    // The next thing the support group asks for is answered, not held behind the edit.
+    const before = botTexts(SUPPORT_CHAT).length;
+    await supporter.sendCommand(supporter.makeCommand(`/phieu ${code}`));
+    await eventually(async () => botTexts(SUPPORT_CHAT).slice(before).some((t) => t.includes(code!) && t.includes('Tổ công tác đã nhận')), '/phieu answered');
+    const done = await h.app.db.prisma.outboundMessage.findUniqueOrThrow({ where: { id: edit.id } });
+    expect(done).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    // Nothing anywhere is left pending, parked or failed (this server accepted every call).
+    const stuck = await h.app.db.prisma.outboundMessage.findMany({ where: { status: { not: 'sent' } }, select: { id: true, chatExternalId: true, purpose: true, status: true, lastError: true } });
+    expect(stuck).toEqual([]);
+  });
+
   it('creates nothing for reports from a chat no admin linked', async () => {
     const unlinked = client(502, -1003, 'Nhóm lạ', 'Ai đó');
     const before = await h.app.db.prisma.ticket.count();

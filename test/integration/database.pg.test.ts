@@ -9,6 +9,7 @@ import { applyMigrations, pendingSchemaChange } from '../../src/db/migrations.js
 import { seedReferenceData } from '../../src/db/seed.js';
 import { createTicket } from '../../src/app/tickets.js';
 import { databaseUrl, withAdminClient } from '../support/pg.js';
+import { testNow } from '../support/clock.js';
 
 const emptyDb = `thaogo_empty_${process.env.THAOGO_TEST_RUN}`;
 
@@ -62,7 +63,7 @@ describe('embedded PostgreSQL (PGlite) when DATABASE_URL is unset', () => {
     await seedReferenceData(db.prisma);
     const reporter = await db.prisma.person.create({ data: { platform: 'telegram', externalUserId: '1', displayName: 'An' } });
     const chat = await db.prisma.chat.create({ data: { platform: 'telegram', externalId: '-1', kind: 'group', role: 'commune', communeCode: '11953' } });
-    const input = { prefix: 'HY', communeCode: '11953', reporterId: reporter.id, sourceChatId: chat.id, sourceMessageId: '1', platform: 'telegram' as const, attachments: [], actorLabel: 'An', now: new Date() };
+    const input = { prefix: 'HY', communeCode: '11953', reporterId: reporter.id, sourceChatId: chat.id, sourceMessageId: '1', platform: 'telegram' as const, attachments: [], actorLabel: 'An', now: testNow() };
     const t1 = await db.prisma.$transaction((tx) => createTicket(tx, { ...input, text: 'Thiếu biên chế' }));
     expect(t1.code).toBe('HY-0001');
     await db.close();

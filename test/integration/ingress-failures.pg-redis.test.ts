@@ -92,7 +92,7 @@ describe('webhook ingress under failure (PostgreSQL + Redis + Bot API emulator)'
     const chat = { id: commune.id, type: commune.type, title: commune.title };
     const kinds: Record<string, unknown>[] = [
       { poll: { id: 'p1', question: 'Họp lúc mấy giờ?', options: [{ text: '8h', voter_count: 0 }], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } },
-      { edited_message: { ...message(commune, { text: '/baocao sửa lại nội dung', entities: [{ type: 'bot_command', offset: 0, length: 7 }] }), edit_date: Math.floor(Date.now() / 1000) } },
+      { edited_message: { ...message(commune, { text: 'sửa lại lời chào' }), edit_date: Math.floor(Date.now() / 1000) } },
       { message: message(commune, { new_chat_members: [{ id: 5_002, is_bot: false, first_name: 'Cán bộ mới' }] }) },
       { message: message(commune, { left_chat_member: { id: 5_003, is_bot: false, first_name: 'Cán bộ cũ' } }) },
       { message: message(commune, { pinned_message: { message_id: 1, date: 0, chat } }) },
@@ -109,12 +109,13 @@ describe('webhook ingress under failure (PostgreSQL + Redis + Bot API emulator)'
       const res = await post(JSON.stringify(update));
       expect(res.status, Object.keys(fields)[0]).toBe(200);
     }
-    // Through Telegram's own delivery: allowed_updates keeps edits and poll answers from being sent at all.
-    expect(emu.webhook()?.allowedUpdates).toEqual(['message', 'callback_query', 'my_chat_member']);
+    // Through Telegram's own delivery: allowed_updates keeps poll answers from being sent at all.
+    // Edits are delivered (a /baocao typed into one is answered); an ordinary edit stays silent.
+    expect(emu.webhook()?.allowedUpdates).toEqual(['message', 'edited_message', 'callback_query', 'my_chat_member']);
     const sent = await emu.sendUserMessage({ chatId: commune.id, userId: ADMIN_ID, text: 'một tin nhắn thường' });
-    const edited = await emu.editUserMessage({ chatId: commune.id, messageId: sent.message.message_id, text: '/baocao nội dung sửa' });
+    const edited = await emu.editUserMessage({ chatId: commune.id, messageId: sent.message.message_id, text: 'một tin nhắn thường đã sửa' });
     const raw = await emu.pushRawUpdate({ poll_answer: { poll_id: 'p1', user: { id: 5_001, is_bot: false, first_name: 'Dung' }, option_ids: [0] } });
-    ids.push(sent.update_id!);
+    ids.push(sent.update_id!, edited.update_id!);
 
     await eventually(async () => {
       const rows = await h.app.db.prisma.inboundUpdate.findMany({ where: { updateId: { in: ids.map(String) } } });
@@ -122,7 +123,6 @@ describe('webhook ingress under failure (PostgreSQL + Redis + Bot API emulator)'
     }, 'every update processed without error');
     expect(await h.app.db.prisma.ticket.count()).toBe(ticketsBefore);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await stored(edited.update_id!)).toBeNull();
     expect(await stored(raw.update_id)).toBeNull();
     expect(emu.botMessages(commune.id)).toHaveLength(botMessagesBefore);
     expect(emu.webhookDeliveries().every((d) => d.status === 200)).toBe(true);
@@ -150,5 +150,73 @@ describe('webhook ingress under failure (PostgreSQL + Redis + Bot API emulator)'
     const res = await post(JSON.stringify(report(commune, 'Xin cấp lại bản đồ địa chính')));
     expect(res.status).toBe(200);
     await emu.waitForBotMessage(commune.id, /HY-0002/, 10_000);
+  });
+
+  it('stores a report whose text jsonb cannot hold (U+0000, a lone surrogate) cleaned, and answers 400 to a 5,000-level body', async () => {
+    const before = await h.app.db.prisma.inboundUpdate.count();
+    // Written by hand: JSON.stringify would not produce a lone surrogate escape or 5,000 levels.
+    const dirty = JSON.stringify(report(commune, 'Nhà văn hóa PLACEHOLDER xuống cấp')).replace('PLACEHOLDER', 'thôn\\u0000 2 \\ud800');
+    const res = await post(dirty);
+    expect(res.status).toBe(200);
+    const receipt = await emu.waitForBotMessage(commune.id, /HY-0003/, 10_000);
+    expect(receipt.text).toContain('HY-0003');
+    expect((await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { code: 'HY-0003' } })).text).toBe('Nhà văn hóa thôn 2 \uFFFD xuống cấp');
+
+    const deep = `{"update_id":${++nextUpdateId},"message":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    expect(deep.length).toBeGreaterThan(10_000);
+    const refused = await post(deep);
+    expect(refused.status).toBe(400);
+    // Telegram's resend gets the same answer: nothing about it changes.
+    expect((await post(deep)).status).toBe(400);
+    expect(await h.app.db.prisma.inboundUpdate.count()).toBe(before + 1);
+    expect((await fetch(url.replace('/webhook/telegram', '/readyz'))).status).toBe(200);
+  });
+
+  it('answers 400 to an update without a chat, with a string sender id or a numeric text, and stores none of them', async () => {
+    const before = await h.app.db.prisma.inboundUpdate.count();
+    const bad = [
+      { update_id: ++nextUpdateId, message: { message_id: 1, date: 0, from: { id: 5_001, is_bot: false, first_name: 'Dung' }, text: '/baocao không có nhóm' } },
+      { update_id: ++nextUpdateId, message: { ...message(commune, { text: '/baocao x' }), from: { id: '5001', is_bot: false, first_name: 'Dung' } } },
+      { update_id: ++nextUpdateId, message: message(commune, { text: 12345 }) },
+      { update_id: ++nextUpdateId, edited_message: { message_id: 1, date: 0, text: 'sửa mà không có nhóm' } },
+      { update_id: ++nextUpdateId, callback_query: { id: 'cb', from: { id: 5_001, is_bot: false, first_name: 'Dung' }, message: { message_id: 1, date: 0 }, data: 't:claim:1' } },
+    ];
+    for (const update of bad) {
+      const res = await post(JSON.stringify(update));
+      expect(res.status, JSON.stringify(update).slice(0, 80)).toBe(400);
+    }
+    expect(await h.app.db.prisma.inboundUpdate.count()).toBe(before);
+    // The chat's next report is handled at once, on its first attempt.
+    const good = report(commune, 'Xin bổ sung kinh phí sửa trường');
+    expect((await post(JSON.stringify(good))).status).toBe(200);
+    await emu.waitForBotMessage(commune.id, /HY-0004/, 10_000);
+    const row = await eventually(async () => ((await stored(good.update_id))?.processedAt ? stored(good.update_id) : null), 'processed');
+    expect(row!.attempts).toBe(1);
+    expect(row!.error).toBeNull();
+  });
+
+  it('answers 400 (not 503) when the store refuses an update for good, and keeps a marker of it', async () => {
+    // A refusal by the database itself, not its absence: a trigger that rejects one text.
+    const sql = new pg.Client({ connectionString: h.db.url });
+    await sql.connect();
+    try {
+      await sql.query(`CREATE FUNCTION test_refuse() RETURNS trigger AS $$ BEGIN
+          IF NEW."payload" #>> '{message,text}' LIKE '%[không lưu]%' THEN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END IF;
+          RETURN NEW; END $$ LANGUAGE plpgsql`);
+      await sql.query(`CREATE TRIGGER test_refuse BEFORE INSERT ON "InboundUpdate" FOR EACH ROW EXECUTE FUNCTION test_refuse()`);
+      const update = report(commune, '[không lưu] Kiến nghị về đất đai');
+      const res = await post(JSON.stringify(update));
+      expect(res.status).toBe(400);
+      const marker = await stored(update.update_id);
+      expect(marker?.processedAt).not.toBeNull();
+      expect(marker?.error).toMatch(/^could not store: PrismaClientKnownRequestError .*23514/);
+      // Telegram's resend gets the same answer and changes nothing.
+      expect((await post(JSON.stringify(update))).status).toBe(400);
+      expect(await h.app.db.prisma.inboundUpdate.count({ where: { updateId: String(update.update_id) } })).toBe(1);
+    } finally {
+      await sql.query('DROP TRIGGER IF EXISTS test_refuse ON "InboundUpdate"');
+      await sql.end();
+    }
+    expect((await post(JSON.stringify(report(commune, 'Xin hướng dẫn thủ tục đất đai')))).status).toBe(200);
   });
 });

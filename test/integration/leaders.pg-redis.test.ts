@@ -27,7 +27,7 @@ describe('leaders reports in chat (PostgreSQL + Redis + Bot API emulator)', () =
   beforeAll(async () => {
     emu = await startBotApiEmulator();
     h = await startTestApp({ apiRoot: emu.apiRoot });
-    await seedReportTickets(h.app.db.prisma);
+    await seedReportTickets(h.app.db.prisma, h.app.clock().getTime());
     await emu.createUser({ id: ADMIN_ID, first_name: 'Quản trị' });
     leaders = await emu.createChat({ type: 'group', title: 'Lãnh đạo UBND tỉnh' });
     await say(leaders.id, '/lienket lanhdao');
@@ -146,7 +146,7 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
   const logger = createLogger('silent');
 
   beforeAll(async () => {
-    // Every day is a working day here, so the job sends whatever day the tests run on.
+    // Every day is a working day here, so the job sends whatever day the clock says it is.
     dir = mkdtempSync(path.join(tmpdir(), 'thaogo-digest-'));
     const settingsFile = path.join(dir, 'settings.yaml');
     writeFileSync(settingsFile, 'workingDays: [1, 2, 3, 4, 5, 6, 7]\nreplaceShippedHolidays: true\ndigest: { at: "07:45" }\n');
@@ -156,7 +156,7 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
     a = await startTestApp({ apiRoot: emu.apiRoot, db, env });
     // The second replica runs workers only: two pollers on one bot would take turns at getUpdates.
     b = await startTestApp({ apiRoot: emu.apiRoot, db, env: { ...env, ROLE: 'worker' } });
-    await seedReportTickets(a.app.db.prisma);
+    await seedReportTickets(a.app.db.prisma, a.app.clock().getTime());
     await emu.createUser({ id: ADMIN_ID, first_name: 'Quản trị' });
     for (const title of ['Lãnh đạo UBND tỉnh', 'Thường trực Tỉnh ủy']) {
       const group = await emu.createChat({ type: 'group', title });
@@ -188,7 +188,7 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
       return (counts.completed ?? 0) + (counts.failed ?? 0) >= 4 && counts;
     }, 'four digest jobs to finish');
     expect((await a.app.queues.digest.getJobCounts('failed')).failed ?? 0).toBe(0);
-    const today = calendarFrom(a.app.settings).localDate(new Date());
+    const today = calendarFrom(a.app.settings).localDate(a.app.clock());
     for (const group of groups) {
       await eventually(async () => digestTexts(group.id).length > 0 && photos(group.id).length > 0, `digest in ${group.id}`);
     }
@@ -206,7 +206,8 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
 
   it('runs exactly once per group and date when processors race, and starts the period at the previous digest', async () => {
     const previous = await a.app.db.prisma.digestRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
-    const tomorrow = new Date(Date.now() + DAY);
+    const lastRow = await a.app.db.prisma.outboundMessage.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
+    const tomorrow = new Date(a.app.clock().getTime() + DAY);
     const processor = (h: TestAppHandle) => createDigestProcessor({ prisma: h.app.db.prisma, settings: h.app.settings, logger, queues: h.app.queues, clock: () => tomorrow });
     const outcomes = await Promise.all([processor(a)(), processor(b)(), processor(a)(), processor(b)()]);
     const done = outcomes.filter((o) => o.status === 'done');
@@ -214,7 +215,8 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
     expect(done.reduce((n, o) => n + (o.status === 'done' ? o.sent : 0), 0)).toBe(groups.length);
     const date = calendarFrom(a.app.settings).localDate(tomorrow);
     expect(await a.app.db.prisma.digestRun.count({ where: { localDate: date } })).toBe(groups.length);
-    const rows = await a.app.db.prisma.outboundMessage.findMany({ where: { purpose: 'digest', createdAt: { gte: previous.createdAt } }, orderBy: { id: 'asc' } });
+    // By id: a row's createdAt is the database's real time, the runs' are the business clock's.
+    const rows = await a.app.db.prisma.outboundMessage.findMany({ where: { purpose: 'digest', id: { gt: lastRow?.id ?? 0n } }, orderBy: { id: 'asc' } });
     const forTomorrow = rows.filter((r) => JSON.stringify(r.payload).includes(formatLocalDateTime(tomorrow)));
     expect(new Set(forTomorrow.map((r) => r.chatExternalId)).size).toBe(groups.length);
     // "Since" is the previous digest that group got, not a fixed 24 hours.
@@ -226,12 +228,16 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
 
   it('skips days off, and sends the text alone when the chart cannot be drawn', async () => {
     const weekdaysOnly = { ...a.app.settings, workingDays: [1, 2, 3, 4, 5] };
-    const sunday = new Date('2026-11-29T00:45:00Z');
+    // A Sunday after every day the other tests sent a digest for, whatever day the clock says it is.
+    const cal = calendarFrom(a.app.settings);
+    let sundayDate = cal.localDate(new Date(a.app.clock().getTime() + 3 * DAY));
+    while (new Date(`${sundayDate}T00:00:00Z`).getUTCDay() !== 0) sundayDate = cal.localDate(new Date(Date.parse(`${sundayDate}T12:00:00Z`) + DAY));
+    const sunday = new Date(`${sundayDate}T07:45:00+07:00`);
     const offDay = createDigestProcessor({ prisma: a.app.db.prisma, settings: weekdaysOnly, logger, queues: a.app.queues, clock: () => sunday });
-    expect(await offDay()).toEqual({ status: 'day-off', localDate: '2026-11-29' });
-    expect(await a.app.db.prisma.digestRun.count({ where: { localDate: '2026-11-29' } })).toBe(0);
+    expect(await offDay()).toEqual({ status: 'day-off', localDate: sundayDate });
+    expect(await a.app.db.prisma.digestRun.count({ where: { localDate: sundayDate } })).toBe(0);
 
-    const later = new Date(Date.now() + 2 * DAY);
+    const later = new Date(a.app.clock().getTime() + 2 * DAY);
     const broken = createDigestProcessor({
       prisma: a.app.db.prisma,
       settings: a.app.settings,

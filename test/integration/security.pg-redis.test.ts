@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator } from '../../tools/telegram-emulator/index.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
-describe('who may do what (reliability.md rows 5 and 15)', () => {
+describe('who may do what (RELIABILITY.md rows 5 and 15)', () => {
   let emu: BotApiEmulator;
   let h: TestAppHandle;
   let commune = 0;
@@ -62,10 +62,10 @@ describe('who may do what (reliability.md rows 5 and 15)', () => {
     await emu.waitForBotMessage(commune, /không có quyền/);
     await emu.sendUserMessage({ chatId: commune, userId: official, text: '/nhan HY-0001' });
     await emu.waitForBotMessage(commune, /không có quyền/);
-    // A group nobody linked: commands about the ticket do nothing.
+    // A group nobody linked: commands about the ticket do nothing, and do not even confirm it exists.
     const other = (await emu.createChat({ type: 'group', title: 'Nhóm khác' })).id;
     await emu.sendUserMessage({ chatId: other, userId: stranger, text: '/xong HY-0001' });
-    await emu.waitForBotMessage(other, /không có quyền/);
+    await emu.waitForBotMessage(other, /Không tìm thấy phiếu HY-0001 trong các phiếu đơn vị bạn được xem/);
     // Button data copied from the support card, pressed on a message in another chat: refused.
     const card = emu.botMessages(support).find((m) => /HY-0001 ·/.test(m.text ?? ''))!;
     const own = emu.botMessages(other).at(-1)!;

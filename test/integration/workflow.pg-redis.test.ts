@@ -184,8 +184,8 @@ describe('workflow against PostgreSQL, Redis and the Bot API emulator', () => {
     await say(chat.communeA, official, `/phieu ${code}`);
     const inCommune = await waitText(chat.communeA, new RegExp(`Phiếu ${code}[\\s\\S]*Diễn biến`));
     expect(inCommune.text).not.toContain('chờ hồ sơ');
-    // Another commune cannot read it.
+    // Another commune cannot read it, nor learn that it exists.
     await say(chat.communeB, officialB, `/phieu ${code}`);
-    await waitText(chat.communeB, new RegExp(`không xem được phiếu ${code}`));
+    await waitText(chat.communeB, new RegExp(`Không tìm thấy phiếu ${code} trong các phiếu đơn vị bạn được xem`));
   });
 });

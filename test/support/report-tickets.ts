@@ -8,9 +8,10 @@ const DAY = 24 * HOUR;
 /**
  * Five tickets in every interesting state, written straight into the database:
  * HY-0001 overdue at Sở Nội vụ, HY-0002 answered (then supplemented), HY-0003 new today,
- * HY-0004 raised to the central level (with markup-like text), HY-0005 resolved.
+ * HY-0004 raised to the central level (with markup-like text), HY-0005 resolved. Ages count back
+ * from `now`: the clock of whatever reads them (an app's `app.clock()`), never an assumed date.
  */
-export async function seedReportTickets(prisma: Db, now = Date.now()): Promise<void> {
+export async function seedReportTickets(prisma: Db, now: number): Promise<void> {
   const ago = (ms: number) => new Date(now - ms);
   const reporter = await prisma.person.create({ data: { platform: 'telegram', externalUserId: `r${randomBytes(3).toString('hex')}`, displayName: 'Nguyễn Thị Hoa' } });
   const officer = await prisma.person.create({ data: { platform: 'telegram', externalUserId: `o${randomBytes(3).toString('hex')}`, displayName: 'Trần Văn Sở' } });

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { startApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { testNow } from './clock.js';
 import { REDIS_TEST_URL } from './pg.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
@@ -33,9 +34,16 @@ export async function deleteRedisPrefix(prefix: string): Promise<void> {
 
 /**
  * The real app (database, queues, workers, HTTP) on its own database and Redis prefix, talking
- * to a Bot API server at `apiRoot`.
+ * to a Bot API server at `apiRoot`, on the tests' business clock (never the real date).
  */
-export async function startTestApp(opts: { apiRoot: string; env?: Record<string, string>; botInfo?: UserFromGetMe; db?: TestDatabase }): Promise<TestAppHandle> {
+export async function startTestApp(opts: {
+  apiRoot: string;
+  env?: Record<string, string>;
+  botInfo?: UserFromGetMe;
+  db?: TestDatabase;
+  /** The app's business clock; the tests' shifted clock (test/support/clock.ts) unless given. */
+  clock?: () => Date;
+}): Promise<TestAppHandle> {
   const db = opts.db ?? (await createTestDatabase());
   const env: Record<string, string> = {
     BOT_TOKEN: TEST_TOKEN,
@@ -51,7 +59,7 @@ export async function startTestApp(opts: { apiRoot: string; env?: Record<string,
     ...opts.env,
   };
   const boot = () =>
-    startApp({ config: parseConfig(env), logger: createLogger(env.LOG_LEVEL), prepareDatabase: false, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
+    startApp({ config: parseConfig(env), logger: createLogger(env.LOG_LEVEL), prepareDatabase: false, clock: opts.clock ?? testNow, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
   let app = await boot();
   return {
     get app() {

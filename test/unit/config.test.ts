@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
 describe('configuration', () => {
-  it('has the defaults of contract.md', () => {
+  it('has the defaults of docs/contract.md', () => {
     const c = parseConfig({});
     expect(c).toMatchObject({
       TELEGRAM_API_ROOT: 'https://api.telegram.org',

@@ -1,6 +1,6 @@
 import type { Message, Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { parseCommand, toInbound } from '../../src/platforms/telegram/inbound.js';
+import { chatIdOfUpdate, failureReplyTarget, parseCommand, toInbound } from '../../src/platforms/telegram/inbound.js';
 
 const base = { message_id: 5, date: 0, chat: { id: -100, type: 'group', title: 'Xã A' }, from: { id: 7, is_bot: false, first_name: 'An', last_name: 'Nguyễn' } } as const;
 const msg = (extra: Partial<Message>) => ({ ...base, ...extra }) as Message;
@@ -37,9 +37,31 @@ describe('Telegram inbound mapping', () => {
     });
   });
 
-  it('ignores edited messages, service updates and other bots', () => {
-    expect(toInbound({ update_id: 2, edited_message: msg({ text: '/baocao x', edit_date: 1 }) } as Update, 'b')).toBeNull();
+  it('maps an edited message as an edit, never as a new message', () => {
+    const edited = toInbound({ update_id: 2, edited_message: msg({ text: '/baocao x', edit_date: 1 }) } as Update, 'b');
+    expect(edited).toMatchObject({ kind: 'message', edited: true, command: { name: 'baocao', args: 'x' }, chat: { externalId: '-100' } });
+    expect(toInbound({ update_id: 2, message: msg({ text: '/baocao x' }) } as Update, 'b')).not.toHaveProperty('edited');
+  });
+
+  it('ignores service updates and other bots', () => {
     expect(toInbound({ update_id: 3, message: { ...msg({ text: 'hi' }), from: { id: 1, is_bot: true, first_name: 'bot' } } } as Update, 'b')).toBeNull();
+    expect(toInbound({ update_id: 3, edited_message: { ...msg({ text: '/baocao' }), from: { id: 1, is_bot: true, first_name: 'bot' } } } as Update, 'b')).toBeNull();
     expect(toInbound({ update_id: 4, poll: { id: 'p' } } as unknown as Update, 'b')).toBeNull();
+  });
+
+  it('finds the chat of any stored payload without ever throwing', () => {
+    expect(chatIdOfUpdate({ update_id: 1, message: { chat: { id: -5 } } })).toBe('-5');
+    expect(chatIdOfUpdate({ update_id: 1, callback_query: { id: 'q', message: { chat: { id: 7 } } } })).toBe('7');
+    for (const odd of [null, 5, 'x', [], { message: null }, { message: {} }, { message: { chat: null } }, { message: { chat: 'c' } }, { callback_query: { message: 3 } }, { my_chat_member: [] }]) {
+      expect(chatIdOfUpdate(odd), JSON.stringify(odd)).toBeNull();
+    }
+  });
+
+  it('says where to apologise: the pressed button, the message, or nowhere', () => {
+    expect(failureReplyTarget({ callback_query: { id: 'cb1', message: { message_id: 3, chat: { id: -9 } } } })).toEqual({ chat: { platform: 'telegram', externalId: '-9' }, replyToMessageId: null, actionId: 'cb1' });
+    expect(failureReplyTarget({ message: { message_id: 8, chat: { id: -9 } } })).toEqual({ chat: { platform: 'telegram', externalId: '-9' }, replyToMessageId: '8', actionId: null });
+    expect(failureReplyTarget({ my_chat_member: { chat: { id: -9 } } })).toBeNull();
+    expect(failureReplyTarget({ message: { text: 'no chat' } })).toBeNull();
+    expect(failureReplyTarget(null)).toBeNull();
   });
 });

@@ -48,8 +48,9 @@
  * Events at `GET /__emulator/events`; see control-http.ts).
  *
  * **Failures**: `failNext`, `delayNext`, `dropConnectionNext` (optionally after the call took
- * effect: the "sent but never confirmed" case), `blockBot`, `migrateChat` (also triggered by a
- * `failNext` answer carrying `migrate_to_chat_id`: the old id then keeps answering that 400).
+ * effect: the "sent but never confirmed" case), `replaceResultNext` (the call takes effect, the
+ * answer is `ok: true` with an odd `result` such as null), `blockBot`, `migrateChat` (also triggered
+ * by a `failNext` answer carrying `migrate_to_chat_id`: the old id then keeps answering that 400).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,6 +82,7 @@ import type {
   EmulatorEvent,
   EmulatorMessage,
   FailNextOptions,
+  FaultMatch,
   PressButtonInput,
   SendUserMessageInput,
   StoredFile,
@@ -130,7 +132,7 @@ export interface BotApiEmulatorOptions {
   onInternalError?: (err: unknown) => void;
 }
 
-type FaultKind = 'fail' | 'delay' | 'drop';
+type FaultKind = 'fail' | 'delay' | 'drop' | 'result';
 
 interface FaultRule {
   kind: FaultKind;
@@ -140,6 +142,8 @@ interface FaultRule {
   remaining: number;
   response?: ApiErrorResponse;
   rawBody?: string;
+  /** For 'result': what `result` the successful answer carries instead of the real one. */
+  result?: unknown;
   ms?: number;
   afterProcessing?: boolean;
 }
@@ -364,6 +368,11 @@ export class BotApiEmulator {
       call.result = structuredClone(result);
       return this.dropConnection(req, res, call);
     }
+    const odd = this.takeFault('result', method, parsed.params);
+    if (odd) {
+      call.injected = 'result';
+      return answer(200, { ok: true, result: odd.result });
+    }
     answer(200, { ok: true, result });
   }
 
@@ -486,7 +495,18 @@ export class BotApiEmulator {
     this.addFault(rule, opts.times);
   }
 
-  /** Forgets every pending failNext/delayNext/dropConnectionNext. */
+  /**
+   * The next matching calls take effect as usual, then are answered `{ ok: true, result }` with this
+   * `result` instead of the real one: servers that answer `true`, `null`, `{}` or a Message without
+   * `message_id` where Telegram answers a Message (telegram-test-api answers editMessageText with null).
+   */
+  async replaceResultNext(method: string, result: unknown, opts: FaultMatch = {}): Promise<void> {
+    const rule: Omit<FaultRule, 'remaining'> = { kind: 'result', method, result: structuredClone(result) };
+    if (opts.chatId !== undefined) rule.chatId = String(opts.chatId);
+    this.addFault(rule, opts.times);
+  }
+
+  /** Forgets every pending failNext/delayNext/dropConnectionNext/replaceResultNext. */
   async clearFaults(): Promise<void> {
     this.faults = [];
   }

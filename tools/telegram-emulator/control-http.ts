@@ -10,7 +10,8 @@
  * Answers are `{ ok: true, result }` or `{ ok: false, error, issues? }` (400 for bad input or a
  * refused action, 404 for an unknown name). Positional arguments become fields:
  * `failNext(method, response, opts)` is `{ method, response, times?, chatId?, rawBody? }`,
- * `delayNext(method, ms, opts)` is `{ method, ms, … }`, `blockBot(chatId, opts)` is
+ * `delayNext(method, ms, opts)` is `{ method, ms, … }`, `replaceResultNext(method, result, opts)` is
+ * `{ method, result, times?, chatId? }`, `blockBot(chatId, opts)` is
  * `{ chatId, notify?, byUserId? }`, `pushRawUpdate(update)` takes the update itself as the body,
  * and waitForBotMessage takes `{ chatId, textIncludes?, textMatches?, timeoutMs? }`.
  */
@@ -111,6 +112,9 @@ const ROUTES: Record<string, Handler> = {
   delayNext: route(
     z.object({ method: z.string().min(1), ms: int.nonnegative(), afterProcessing: bool.optional(), ...faultMatch }),
     (emu, { method, ms, ...opts }) => emu.delayNext(method, ms, stripUndefined(opts)),
+  ),
+  replaceResultNext: route(z.object({ method: z.string().min(1), result: z.unknown(), ...faultMatch }), (emu, { method, result, ...opts }) =>
+    emu.replaceResultNext(method, result, stripUndefined(opts)),
   ),
   dropConnectionNext: route(
     z.object({ method: z.string().min(1), afterProcessing: bool.optional(), ...faultMatch }),

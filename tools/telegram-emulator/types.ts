@@ -152,7 +152,7 @@ export interface ApiCallRecord {
   /** The `result` of a successful call. */
   result?: unknown;
   /** Which injected fault shaped this call, if any. */
-  injected?: 'fail' | 'delay' | 'drop' | 'blocked' | 'migrated' | 'unsupported';
+  injected?: 'fail' | 'delay' | 'drop' | 'result' | 'blocked' | 'migrated' | 'unsupported';
   /** The call came back in a webhook answer body rather than as a request. */
   viaWebhookReply?: boolean;
 }

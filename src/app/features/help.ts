@@ -1,3 +1,4 @@
+import { escapeHtml } from '../format.js';
 import { unitOf } from '../identity.js';
 import { reply, type Scope } from '../scope.js';
 
@@ -9,12 +10,12 @@ export async function showHelp(scope: Scope): Promise<void> {
   switch (unit.role) {
     case 'commune': {
       const commune = unit.communeCode ? await scope.tx.commune.findUnique({ where: { code: unit.communeCode } }) : null;
-      parts.push(t('help-commune', { unit: commune?.name ?? unit.communeCode ?? '' }));
+      parts.push(t('help-commune', { unit: escapeHtml(commune?.name ?? unit.communeCode ?? '') }));
       break;
     }
     case 'department': {
       const dept = unit.departmentCode ? await scope.tx.department.findUnique({ where: { code: unit.departmentCode } }) : null;
-      parts.push(t('help-department', { unit: dept?.name ?? unit.departmentCode ?? '' }));
+      parts.push(t('help-department', { unit: escapeHtml(dept?.name ?? unit.departmentCode ?? '') }));
       break;
     }
     case 'support':

@@ -60,7 +60,7 @@ export async function sendOverdueList(scope: Scope): Promise<void> {
 export async function sendExport(scope: Scope): Promise<void> {
   if (!(await mayReadReports(scope))) return;
   if (scope.chat.platform === 'zalo') {
-    // Zalo bots cannot send documents (domain.md); say so rather than fail in the outbox.
+    // Zalo bots cannot send documents (docs/domain.md); say so rather than fail in the outbox.
     await reply(scope, scope.t('leaders-export-no-documents'));
     return;
   }

@@ -4,6 +4,8 @@ import { performAction } from '../workflow.js';
 import { rescheduleReminder } from '../reminders.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
+import { formatDateTime } from '../format.js';
+import { ceilToMinute, lockRateKeys, recordRateEvent, windowState } from '../rate-events.js';
 
 const FLOOD_WINDOW_MS = 60 * 60 * 1000;
 
@@ -17,8 +19,7 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
   const body = text.trim();
   if (!body) return reply(scope, t('report-usage'));
 
-  const recent = await tx.ticket.count({ where: { reporterId: scope.person.id, createdAt: { gt: new Date(scope.now.getTime() - FLOOD_WINDOW_MS) } } });
-  if (recent >= scope.config.REPORT_FLOOD_LIMIT) return reply(scope, t('report-flood'));
+  if (await refusedAsFlood(scope)) return;
 
   const suggestion = classify(body);
   const ticket = await createTicket(tx, {
@@ -40,6 +41,36 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
   if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');
   scope.out.wakeAt(await rescheduleReminder(tx, ticket.id, scope.settings));
   await autoRoute(scope, ticket.id, suggestion);
+}
+
+/**
+ * More than REPORT_FLOOD_LIMIT reports in the last hour are refused. The person is told once, with
+ * the time they may report again; further refusals are silent until they have filed a report again,
+ * so a script sending hundreds of reports cannot queue hundreds of refusals ahead of real messages.
+ */
+async function refusedAsFlood(scope: Scope): Promise<boolean> {
+  const { tx, now } = scope;
+  const limit = scope.config.REPORT_FLOOD_LIMIT;
+  const recent = await tx.ticket.findMany({
+    where: { reporterId: scope.person.id, createdAt: { gt: new Date(now.getTime() - FLOOD_WINDOW_MS), lte: now } },
+    orderBy: { createdAt: 'desc' },
+    select: { createdAt: true },
+    take: limit,
+  });
+  if (recent.length < limit) return false;
+  const key = `report-refusal:${scope.person.id}`;
+  // Reports from two chats of one person are handled in parallel; one refusal between them.
+  await lockRateKeys(tx, key);
+  const told = await windowState(tx, key, now, FLOOD_WINDOW_MS);
+  if (told.latest && told.latest >= recent[0]!.createdAt) {
+    scope.logger.debug({ person: scope.person.id }, 'report refused as flood; the person was already told');
+    return true;
+  }
+  await recordRateEvent(tx, key, now);
+  // A place frees when the oldest of the last `limit` reports leaves the hour.
+  const until = new Date(recent[limit - 1]!.createdAt.getTime() + FLOOD_WINDOW_MS);
+  await reply(scope, scope.t('report-flood-until', { until: formatDateTime(ceilToMinute(until), scope.config.APP_TIMEZONE) }));
+  return true;
 }
 
 /**

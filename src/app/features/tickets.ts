@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/types.js';
-import { eventLabelKey, isOpen, type EventKind, type TicketAction } from '../../domain/ticket-workflow.js';
+import { departmentRefusal, eventLabelKey, isOpen, type ActionKind, type EventKind } from '../../domain/ticket-workflow.js';
 import { dueState } from '../../domain/reminder-policy.js';
 import { calendarFrom } from '../../settings.js';
 import type { Ticket } from '../../generated/prisma/client.js';
-import { escapeHtml, foldVietnamese, formatDateTime, formatTicketCode, parseTicketCode } from '../format.js';
-import { unitOf } from '../identity.js';
+import { escapeHtml, foldVietnamese, formatDateTime, nameText, userText } from '../format.js';
+import { storedName, unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
-import { refreshCards } from '../tickets.js';
-import { findTicketByCode, performAction, say, type Origin } from '../workflow.js';
+import { findTicketByCode, mayStart, performAction, say, type Origin, type RequestedAction } from '../workflow.js';
 
 const COMMAND: Origin = { via: 'command' };
 
@@ -28,15 +27,11 @@ const attachmentsOf = (scope: Scope) => (scope.inbound.kind === 'message' ? scop
 
 export const claimCommand = (scope: Scope, args: string) => withTicket(scope, args, (t) => performAction(scope, t.id, { kind: 'claim' }, COMMAND));
 
+/** /chuyen <code> [<department code>]: the workflow checks the department, as it does for the buttons. */
 export const assignCommand = (scope: Scope, args: string) =>
   withTicket(scope, args, async (t, rest) => {
-    const dept = rest.split(/\s+/)[0]?.toUpperCase() ?? '';
+    const dept = rest.split(/\s+/)[0] ?? '';
     if (!dept) return showDepartmentPicker(scope, t);
-    const exists = await scope.tx.department.findUnique({ where: { code: dept } });
-    if (!exists?.active) {
-      const codes = (await scope.tx.department.findMany({ where: { active: true }, orderBy: { code: 'asc' } })).map((d) => d.code).join(', ');
-      return reply(scope, scope.t('link-department-not-found', { query: escapeHtml(dept), codes }));
-    }
     return performAction(scope, t.id, { kind: 'assign', departmentCode: dept }, COMMAND);
   });
 
@@ -75,20 +70,12 @@ export const mergeCommand = (scope: Scope, args: string) =>
     return performAction(scope, t.id, { kind: 'merge', parent: { id: parent.id, status: parent.status, parentId: parent.parentId } }, COMMAND);
   });
 
-/** Who may see a ticket: its commune, its department, the support team, leaders and admins. */
-function canSee(scope: Scope, t: Ticket): boolean {
-  if (scope.isAdmin) return true;
-  const unit = unitOf(scope.chat, scope.person);
-  if (unit.role === 'support' || unit.role === 'leaders') return true;
-  if (unit.role === 'commune') return t.communeCode === unit.communeCode;
-  if (unit.role === 'department') return t.departmentCode === unit.departmentCode;
-  return false;
-}
-
-/** /phieu <code>: status in Vietnamese, department, deadline, timeline. Notes stay inside the support team. */
+/**
+ * /phieu <code>: status in Vietnamese, department, deadline, timeline. Notes stay inside the support
+ * team. Only the ticket's own units see it (findTicketByCode answers everyone else as for a missing code).
+ */
 export const statusCommand = (scope: Scope, args: string) =>
   withTicket(scope, args, async (ticket) => {
-    if (!canSee(scope, ticket)) return reply(scope, scope.t('ticket-not-visible', { code: ticket.code }));
     const { t, tx } = scope;
     const tz = scope.config.APP_TIMEZONE;
     const full = await tx.ticket.findUniqueOrThrow({
@@ -103,15 +90,15 @@ export const statusCommand = (scope: Scope, args: string) =>
       const state = dueState(full.dueAt, scope.now, scope.settings, calendarFrom(scope.settings));
       lines.push(t('status-deadline', { deadline: formatDateTime(full.dueAt, tz), due: t(state === 'ok' ? 'due-ok' : state === 'due_soon' ? 'due-soon' : 'due-overdue') }));
     }
-    if (internal && full.claimedBy) lines.push(t('status-claimant', { name: escapeHtml(full.claimedBy.displayName) }));
+    if (internal && full.claimedBy) lines.push(t('status-claimant', { name: nameText(full.claimedBy.displayName) }));
     if (full.parent) lines.push(t('status-parent', { parent: full.parent.code }));
     if (full.children.length) lines.push(t('status-children', { codes: full.children.map((c) => c.code).join(', ') }));
-    lines.push('', escapeHtml(full.text), '', t('status-timeline'));
+    lines.push('', userText(full.text), '', t('status-timeline'));
     for (const e of full.events) {
       if (e.kind === 'note' && !internal) continue;
       const label = t(eventLabelKey(e.kind as EventKind));
-      const text = e.text && e.kind !== 'created' ? `: ${escapeHtml(e.text.length > 300 ? `${e.text.slice(0, 300)}…` : e.text)}` : '';
-      lines.push(t('status-event', { at: formatDateTime(e.createdAt, tz), label, actor: e.actorLabel && internal ? ` (${escapeHtml(e.actorLabel)})` : '', text }));
+      const text = e.text && e.kind !== 'created' ? `: ${userText(e.text.length > 300 ? `${e.text.slice(0, 300)}…` : e.text)}` : '';
+      lines.push(t('status-event', { at: formatDateTime(e.createdAt, tz), label, actor: e.actorLabel && internal ? ` (${nameText(e.actorLabel)})` : '', text }));
     }
     await reply(scope, lines.join('\n'), { ticketId: full.id, purpose: 'status' });
   });
@@ -155,7 +142,7 @@ export async function departmentHeadCommand(scope: Scope, args: string): Promise
   const dept = code ? await scope.tx.department.findUnique({ where: { code: code.toUpperCase() } }) : null;
   if (!dept || !head) return reply(scope, scope.t('head-usage'));
   await scope.tx.department.update({ where: { code: dept.code }, data: { headMention: head.slice(0, 100) } });
-  await reply(scope, scope.t('head-set', { department: escapeHtml(dept.name), head: escapeHtml(head) }));
+  await reply(scope, scope.t('head-set', { department: escapeHtml(dept.name), head: userText(head) }));
 }
 
 /** /truongnhom (admin, as a reply to a member's message in the support group): names the lead. */
@@ -163,15 +150,22 @@ export async function supportLeadCommand(scope: Scope): Promise<void> {
   if (!scope.isAdmin) return reply(scope, scope.t('link-not-admin'));
   const target = scope.inbound.kind === 'message' ? scope.inbound.replyTo : null;
   if (!target) return reply(scope, scope.t('lead-usage'));
+  const displayName = storedName(target);
   const person = await scope.tx.person.upsert({
     where: { platform_externalUserId: { platform: target.platform, externalUserId: target.externalUserId } },
-    create: { ...target, isSupportLead: true },
-    update: { isSupportLead: true, displayName: target.displayName, username: target.username },
+    create: { ...target, displayName, isSupportLead: true },
+    update: { isSupportLead: true, displayName, username: target.username },
   });
-  await reply(scope, scope.t('lead-set', { name: escapeHtml(person.displayName) }));
+  await reply(scope, scope.t('lead-set', { name: nameText(person.displayName) }));
 }
 
+/*
+ * Pickers and prompts only ask for more, but they are posted in the chat: each asks the workflow
+ * first, so whoever may not take the action is refused (the press answered, nothing posted).
+ */
+
 async function showDepartmentPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
+  if (!(await mayStart(scope, ticket.id, 'assign', origin))) return;
   const depts = await scope.tx.department.findMany({ where: { active: true }, orderBy: { code: 'asc' } });
   const buttons = [];
   for (let i = 0; i < depts.length; i += 3) buttons.push(depts.slice(i, i + 3).map((d) => ({ text: d.code, data: `t:to:${ticket.id}:${d.code}` })));
@@ -181,6 +175,7 @@ async function showDepartmentPicker(scope: Scope, ticket: Ticket, origin: Origin
 }
 
 async function showCategoryPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
+  if (!(await mayStart(scope, ticket.id, 'set_category', origin))) return;
   const cats = await scope.tx.category.findMany({ orderBy: { sortOrder: 'asc' } });
   const buttons = [];
   for (let i = 0; i < cats.length; i += 2) buttons.push(cats.slice(i, i + 2).map((c) => ({ text: c.label.length > 30 ? `${c.label.slice(0, 29)}…` : c.label, data: `t:cat:${ticket.id}:${c.code}` })));
@@ -193,29 +188,13 @@ async function showCategoryPicker(scope: Scope, ticket: Ticket, origin: Origin =
  * ticket, so each correction is kept as a labelled example for the corpus (npm run corpus:export).
  */
 async function setCategory(scope: Scope, ticket: Ticket, code: string, origin: Origin): Promise<void> {
-  const unit = unitOf(scope.chat, scope.person);
-  if (unit.role !== 'support' && !scope.isAdmin) return say(scope, scope.t('refusal-not_permitted_role', { code: ticket.code }), origin, { alert: true });
-  const category = await scope.tx.category.findUnique({ where: { code } });
-  if (!category) return say(scope, scope.t('category-unknown', { code: escapeHtml(code) }), origin);
-  if (['resolved', 'rejected'].includes(ticket.status)) return say(scope, scope.t('refusal-closed', { code: ticket.code }), origin, { alert: true });
-  await scope.tx.ticket.update({ where: { id: ticket.id }, data: { categoryCode: category.code, ...(category.flagCentral ? { flaggedCentral: true } : {}) } });
-  await scope.tx.ticketEvent.create({
-    data: {
-      ticketId: ticket.id,
-      actorId: scope.person.id,
-      actorLabel: scope.person.displayName,
-      kind: 'category_changed',
-      text: category.label,
-      data: { from: ticket.categoryCode, to: category.code, suggested: ticket.suggestedCategory, confidence: ticket.suggestedConfidence },
-      createdAt: scope.now,
-    },
-  });
-  await refreshCards(scope.tx, scope.out, ticket.id);
-  const text = scope.t('done-category', { code: ticket.code, category: escapeHtml(category.label) });
-  await say(scope, text, origin);
-  // Routing usually follows the category: offer its department in one tap.
-  if (category.departmentCode && !ticket.departmentCode) {
-    await scope.out.send(addressOf(scope.chat), { html: scope.t('offer-route', { code: ticket.code, department: category.departmentCode }), buttons: [[{ text: `🏛 ${category.departmentCode}`, data: `t:to:${ticket.id}:${category.departmentCode}` }]] }, { ticketId: ticket.id, purpose: 'picker' });
+  if (!(await performAction(scope, ticket.id, { kind: 'set_category', categoryCode: code }, origin))) return;
+  // Routing usually follows the category: offer its department in one tap, if it takes tickets.
+  const category = await scope.tx.category.findUnique({ where: { code }, include: { department: true } });
+  const dept = category?.department;
+  const now = await scope.tx.ticket.findUnique({ where: { id: ticket.id }, select: { departmentCode: true } });
+  if (dept && !now?.departmentCode && departmentRefusal(dept.code, dept) === null) {
+    await scope.out.send(addressOf(scope.chat), { html: scope.t('offer-route', { code: ticket.code, department: dept.code }), buttons: [[{ text: `🏛 ${dept.code}`, data: `t:to:${ticket.id}:${dept.code}` }]] }, { ticketId: ticket.id, purpose: 'picker' });
   }
 }
 
@@ -228,6 +207,7 @@ export const categoryCommand = (scope: Scope, args: string) =>
   });
 
 async function showPriorityPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
+  if (!(await mayStart(scope, ticket.id, 'set_priority', origin))) return;
   const buttons = [PRIORITIES.map((p) => ({ text: scope.t(`priority-${p}`), data: `t:p_${p}:${ticket.id}` }))];
   await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-priority', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
@@ -235,12 +215,23 @@ async function showPriorityPicker(scope: Scope, ticket: Ticket, origin: Origin =
 
 /** Asks for text (a reason, an answer) by a message people reply to; the reply comes back to `handleReply`. */
 async function prompt(scope: Scope, ticket: Ticket, kind: PromptKind, origin: Origin): Promise<void> {
+  if (!(await mayStart(scope, ticket.id, PROMPT_ACTION[kind], origin))) return;
   await scope.out.send(addressOf(scope.chat), { html: scope.t(`prompt-${kind}`, { code: ticket.code }), forceReply: true }, { ticketId: ticket.id, purpose: `prompt:${kind}` });
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
 }
 
 const PROMPTS = ['reject', 'merge', 'answer', 'return', 'extension', 'reopen', 'note'] as const;
 type PromptKind = (typeof PROMPTS)[number];
+/** The workflow action each prompt's answer will run. */
+const PROMPT_ACTION: Record<PromptKind, ActionKind> = {
+  reject: 'reject',
+  merge: 'merge',
+  answer: 'answer',
+  return: 'return_to_support',
+  extension: 'request_extension',
+  reopen: 'reopen',
+  note: 'note',
+};
 
 /** Button data: `t:<action>:<ticket id>[:<argument>]`; anything else is refused. */
 const ButtonData = z
@@ -277,7 +268,7 @@ export async function handleButton(scope: Scope): Promise<void> {
   const ticket = bound ? await scope.tx.ticket.findUnique({ where: { id: ticketId } }) : null;
   if (!ticket) return stale();
 
-  const act = (a: TicketAction) => performAction(scope, ticketId, a, origin);
+  const act = (a: RequestedAction) => performAction(scope, ticketId, a, origin);
   switch (action) {
     case 'claim':
       return void (await act({ kind: 'claim' }));
@@ -314,6 +305,7 @@ export async function handleButton(scope: Scope): Promise<void> {
     case 'answer':
     case 'return':
     case 'reopen':
+    case 'note':
       return prompt(scope, ticket, action, origin);
     case 'ext':
       return prompt(scope, ticket, 'extension', origin);
@@ -360,12 +352,8 @@ export async function handleReply(scope: Scope): Promise<boolean> {
       return true;
     }
     case 'prompt:merge': {
-      const n = parseTicketCode(text.split(/\s+/)[0] ?? '', scope.config.TICKET_PREFIX);
-      const parent = n ? await scope.tx.ticket.findUnique({ where: { code: formatTicketCode(scope.config.TICKET_PREFIX, n) } }) : null;
-      if (!parent) {
-        await reply(scope, scope.t('ticket-not-found', { code: escapeHtml(text.slice(0, 20)) }));
-        return true;
-      }
+      const parent = await findTicketByCode(scope, text.split(/\s+/)[0] ?? '');
+      if (!parent) return true;
       await performAction(scope, id, { kind: 'merge', parent: { id: parent.id, status: parent.status, parentId: parent.parentId } }, COMMAND);
       return true;
     }

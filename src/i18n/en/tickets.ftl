@@ -2,7 +2,6 @@
 
 ticket-not-found = Ticket { $code } not found.
 ticket-code-required = Please give a ticket code, e.g. { $example }
-ticket-not-visible = You cannot see ticket { $code }.
 
 btn-claim = ✋ Claim
 btn-assign = 🏛 Route
@@ -102,7 +101,6 @@ event-created = Report received
 
 btn-category = 🏷 Category
 picker-category = Choose the category of ticket { $code }:
-category-unknown = There is no category "{ $code }".
 done-category = Ticket { $code }: category { $category }.
 offer-route = Send { $code } to the category's default department ({ $department })?
 card-auto-routed = 🤖 Routed automatically from the suggested category.

@@ -2,7 +2,6 @@
 
 ticket-not-found = Không tìm thấy phiếu { $code }.
 ticket-code-required = Vui lòng ghi mã phiếu, ví dụ: { $example }
-ticket-not-visible = Bạn không xem được phiếu { $code }.
 
 btn-claim = ✋ Nhận xử lý
 btn-assign = 🏛 Chuyển sở
@@ -102,7 +101,6 @@ event-created = Tiếp nhận kiến nghị
 
 btn-category = 🏷 Lĩnh vực
 picker-category = Chọn lĩnh vực cho phiếu { $code }:
-category-unknown = Không có lĩnh vực "{ $code }".
 done-category = Phiếu { $code }: lĩnh vực { $category }.
 offer-route = Chuyển phiếu { $code } tới sở mặc định của lĩnh vực ({ $department })?
 card-auto-routed = 🤖 Đã tự động chuyển sở theo gợi ý phân loại.

@@ -6,6 +6,7 @@ import { createTranslator, isLocale } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { resolveChat, resolvePerson } from '../../app/identity.js';
 import { handleMembership } from '../../app/features/membership.js';
+import { answerEditedMessage } from '../../app/features/edited.js';
 import { reply } from '../../app/scope.js';
 import { BotContext, unitOfWork } from './context.js';
 import { toInbound } from './inbound.js';
@@ -67,6 +68,11 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<BotContext> {
     };
     if (inbound.kind === 'membership') {
       await handleMembership(ctx.scope, inbound.joined);
+      return;
+    }
+    // An edit is never a new command or report (features/edited.ts).
+    if (inbound.kind === 'message' && inbound.edited) {
+      await answerEditedMessage(ctx.scope);
       return;
     }
     await next();

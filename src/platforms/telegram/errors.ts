@@ -22,7 +22,7 @@ function describe(err: HttpError): string {
   return [err.message, cause?.message, deeper?.message].filter(Boolean).join(': ');
 }
 
-/** Maps a Bot API failure to what the sender should do about it (reliability.md). */
+/** Maps a Bot API failure to what the sender should do about it (RELIABILITY.md). */
 export function classifyTelegramError(err: unknown): ChannelFailure {
   if (err instanceof GrammyError) {
     const p = err.parameters ?? {};

@@ -1,5 +1,5 @@
 import type { Chat, Message, Update, User } from 'grammy/types';
-import type { AttachmentRef, ChatRef, Inbound, ParsedCommand, SenderRef } from '../types.js';
+import type { AttachmentRef, ChatAddress, ChatRef, Inbound, ParsedCommand, SenderRef } from '../types.js';
 
 export function chatRef(chat: Chat): ChatRef {
   return {
@@ -52,23 +52,27 @@ function attachmentsOf(message: Message): AttachmentRef[] {
   return out;
 }
 
+function messageInbound(message: Message, botUsername: string, edited: boolean): Inbound | null {
+  if (!message.from || message.from.is_bot) return null;
+  return {
+    kind: 'message',
+    platform: 'telegram',
+    chat: chatRef(message.chat),
+    sender: senderRef(message.from),
+    messageId: String(message.message_id),
+    text: message.text ?? message.caption ?? '',
+    command: parseCommand(message, botUsername),
+    attachments: attachmentsOf(message),
+    replyToMessageId: message.reply_to_message ? String(message.reply_to_message.message_id) : null,
+    replyTo: message.reply_to_message?.from && !message.reply_to_message.from.is_bot ? senderRef(message.reply_to_message.from) : null,
+    ...(edited ? { edited: true } : {}),
+  };
+}
+
 /** Maps a Telegram update onto the channel-neutral port; null for kinds the bot does not act on. */
 export function toInbound(update: Update, botUsername: string): Inbound | null {
-  const message = update.message;
-  if (message?.from && !message.from.is_bot) {
-    return {
-      kind: 'message',
-      platform: 'telegram',
-      chat: chatRef(message.chat),
-      sender: senderRef(message.from),
-      messageId: String(message.message_id),
-      text: message.text ?? message.caption ?? '',
-      command: parseCommand(message, botUsername),
-      attachments: attachmentsOf(message),
-      replyToMessageId: message.reply_to_message ? String(message.reply_to_message.message_id) : null,
-      replyTo: message.reply_to_message?.from && !message.reply_to_message.from.is_bot ? senderRef(message.reply_to_message.from) : null,
-    };
-  }
+  if (update.message) return messageInbound(update.message, botUsername, false);
+  if (update.edited_message) return messageInbound(update.edited_message, botUsername, true);
   const cb = update.callback_query;
   if (cb?.message && cb.data !== undefined) {
     return {
@@ -91,9 +95,40 @@ export function toInbound(update: Update, botUsername: string): Inbound | null {
   return null;
 }
 
-/** The chat an update belongs to (for per-chat ordering), from the raw stored payload. */
+type Loose = Record<string, unknown> | undefined;
+const field = (o: unknown, key: string): Loose => (typeof o === 'object' && o !== null ? ((o as Record<string, unknown>)[key] as Loose) : undefined);
+const chatIdIn = (message: unknown): string | null => {
+  const id = field(field(message, 'chat'), 'id');
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
+};
+
+/**
+ * The chat an update belongs to, from a raw stored payload (rows stored before ingress kept the chat
+ * key in its own column). Any shape at all gives an answer or null, never an exception.
+ */
 export function chatIdOfUpdate(payload: unknown): string | null {
-  const u = payload as Partial<Update> | null;
-  const id = u?.message?.chat.id ?? u?.edited_message?.chat.id ?? u?.callback_query?.message?.chat.id ?? u?.my_chat_member?.chat.id;
-  return id === undefined ? null : String(id);
+  return (
+    chatIdIn(field(payload, 'message')) ??
+    chatIdIn(field(payload, 'edited_message')) ??
+    chatIdIn(field(field(payload, 'callback_query'), 'message')) ??
+    chatIdIn(field(payload, 'my_chat_member'))
+  );
+}
+
+/**
+ * Where to apologise for an update that could not be handled: the press of a button is answered,
+ * a message gets a reply in its chat. Membership changes and chat-less kinds get nothing.
+ */
+export function failureReplyTarget(payload: unknown): { chat: ChatAddress; replyToMessageId: string | null; actionId: string | null } | null {
+  const cb = field(payload, 'callback_query');
+  if (cb) {
+    const actionId = cb['id'];
+    if (typeof actionId !== 'string') return null;
+    return { chat: { platform: 'telegram', externalId: chatIdIn(field(cb, 'message')) ?? '' }, replyToMessageId: null, actionId };
+  }
+  const message = field(payload, 'message') ?? field(payload, 'edited_message');
+  const chat = chatIdIn(message);
+  if (!message || chat === null) return null;
+  const messageId = message['message_id'];
+  return { chat: { platform: 'telegram', externalId: chat }, replyToMessageId: typeof messageId === 'number' ? String(messageId) : null, actionId: null };
 }
