@@ -2,7 +2,7 @@
  * npm run bench — speed and memory of the hot paths, measured in one run on this machine.
  * Prints a table; the LAST line is one JSON object with every figure (docs/contract.md).
  */
-import { splitHtml, escapeHtml } from '../src/app/format.js';
+import { splitHtml, escapeHtml } from '../src/core/format.js';
 import { benchCalendar } from '../tools/bench/calendar.js';
 import { benchClassifier } from '../tools/bench/classifier.js';
 import { benchReports } from '../tools/bench/reports.js';

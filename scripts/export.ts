@@ -5,8 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { reportClock } from '../src/app/reports.js';
-import { loadTicketSnapshots } from '../src/app/snapshots.js';
+import { reportClock } from '../src/core/reports.js';
+import { loadTicketSnapshots } from '../src/core/snapshots.js';
 import { config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createTranslator } from '../src/i18n/index.js';

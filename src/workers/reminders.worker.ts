@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { runReminderRound } from '../app/reminders.js';
+import { runReminderRound } from '../core/reminders.js';
 import type { Queues } from '../queues/queues.js';
 import type { Settings } from '../settings.js';
 

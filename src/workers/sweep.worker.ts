@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { forgetRateEventsBefore, RATE_EVENT_RETENTION_MS } from '../app/rate-events.js';
+import { forgetRateEventsBefore, RATE_EVENT_RETENTION_MS } from '../core/rate-events.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Queues } from '../queues/queues.js';

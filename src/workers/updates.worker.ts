@@ -4,7 +4,7 @@ import { classifyFailure, describeFailure } from '../db/errors.js';
 import type { Platform } from '../domain/types.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { OutboxWriter } from '../app/outbox-writer.js';
+import { OutboxWriter } from '../core/outbox-writer.js';
 import { UpdateJob } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
 import type { ChatAddress } from '../platforms/types.js';

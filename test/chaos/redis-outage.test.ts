@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxWriter } from '../../src/app/outbox-writer.js';
+import { OutboxWriter } from '../../src/core/outbox-writer.js';
 import { startBotApiEmulator, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { QUEUE, SCHEDULER } from '../../src/queues/names.js';
 import { freePort } from '../support/ports.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
-import { formatDateTime } from '../../src/app/format.js';
-import { ceilToMinute } from '../../src/app/rate-events.js';
+import { formatDateTime } from '../../src/core/format.js';
+import { ceilToMinute } from '../../src/core/rate-events.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startBotApiEmulator, type BotApiEmulator } from '../../tools/telegram-emulator/index.js';

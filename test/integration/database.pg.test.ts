@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { applyMigrations, pendingSchemaChange } from '../../src/db/migrations.js';
 import { seedReferenceData } from '../../src/db/seed.js';
-import { createTicket } from '../../src/app/tickets.js';
+import { createTicket } from '../../src/core/tickets.js';
 import { databaseUrl, withAdminClient } from '../support/pg.js';
 import { testNow } from '../support/clock.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxWriter } from '../../src/app/outbox-writer.js';
+import { OutboxWriter } from '../../src/core/outbox-writer.js';
 import { createLogger } from '../../src/logger.js';
 import type { OutboundContent } from '../../src/platforms/types.js';
 import { JOB } from '../../src/queues/names.js';

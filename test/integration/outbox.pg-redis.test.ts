@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxWriter } from '../../src/app/outbox-writer.js';
-import { escapeHtml } from '../../src/app/format.js';
+import { OutboxWriter } from '../../src/core/outbox-writer.js';
+import { escapeHtml } from '../../src/core/format.js';
 import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';

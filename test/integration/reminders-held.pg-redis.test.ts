@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReminderRound } from '../../src/app/reminders.js';
+import { runReminderRound } from '../../src/core/reminders.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
 import { startBotApiEmulator, type BotApiEmulator } from '../../tools/telegram-emulator/index.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReminderRound } from '../../src/app/reminders.js';
+import { runReminderRound } from '../../src/core/reminders.js';
 import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../tools/telegram-emulator/index.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
 import { ensureSchedulers } from '../../src/workers/index.js';

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTicketSnapshots } from '../../src/app/snapshots.js';
+import { loadTicketSnapshots } from '../../src/core/snapshots.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTicket } from '../../src/app/tickets.js';
+import { createTicket } from '../../src/core/tickets.js';
 import type { Db } from '../../src/db/client.js';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/app/router.js';
+import { COMMANDS } from '../../src/core/router.js';
 
 // The project's documents stand alone: what the code cites is in the repository, and the contract
 // names every variable, script and chat command the code has.

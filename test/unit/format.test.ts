@@ -11,7 +11,7 @@ import {
   stripBidiControls,
   userText,
   visibleLength,
-} from '../../src/app/format.js';
+} from '../../src/core/format.js';
 
 describe('ticket codes', () => {
   it('pads to four digits and grows beyond', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportFileName, reportClock, workingDayMs } from '../../src/app/reports.js';
+import { exportFileName, reportClock, workingDayMs } from '../../src/core/reports.js';
 import { DEFAULT_WORKING_DAY_MS } from '../../src/domain/report-types.js';
 import { defaultSettings, parseSettings } from '../../src/settings.js';
 import { digestCronPattern } from '../../src/workers/digest.worker.js';

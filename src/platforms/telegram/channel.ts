@@ -1,6 +1,6 @@
 import { Api, InlineKeyboard, InputFile } from 'grammy';
 import type { ForceReply, InlineKeyboardMarkup } from 'grammy/types';
-import { htmlToPlain, splitHtml } from '../../app/format.js';
+import { htmlToPlain, splitHtml } from '../../core/format.js';
 import { ChannelError, type Channel, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundRequest } from '../types.js';
 import { classifyTelegramError } from './errors.js';
 

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { COMMANDS } from '../../app/router.js';
+import { COMMANDS } from '../../core/router.js';
 import type { BotContext } from './context.js';
 
 /**

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from 'grammy';
-import type { OutboxWriter } from '../../app/outbox-writer.js';
-import type { Scope } from '../../app/scope.js';
+import type { OutboxWriter } from '../../core/outbox-writer.js';
+import type { Scope } from '../../core/scope.js';
 import type { Tx } from '../../db/client.js';
 import type { Inbound } from '../types.js';
 

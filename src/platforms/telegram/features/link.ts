@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { LINK_CODE_PATTERN, redeemLinkCode } from '../../../app/features/link.js';
+import { LINK_CODE_PATTERN, redeemLinkCode } from '../../../core/features/link.js';
 import type { BotContext } from '../context.js';
 
 export const linkFeature = new Composer<BotContext>();

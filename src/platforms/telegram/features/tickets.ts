@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import * as tickets from '../../../app/features/tickets.js';
+import * as tickets from '../../../core/features/tickets.js';
 import type { BotContext } from '../context.js';
 
 export const ticketsFeature = new Composer<BotContext>();
