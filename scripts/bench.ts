@@ -2,7 +2,10 @@
  * npm run bench — speed and memory of the hot paths, measured in one run on this machine.
  * Prints a table; the LAST line is one JSON object with every figure (docs/contract.md).
  */
-import { splitHtml, escapeHtml } from '../src/core/format.js';
+import { escapeHtml } from '../src/core/presentation/markup.js';
+import { splitText } from '../src/core/presentation/split.js';
+
+const splitHtml = (html: string, limit: number) => splitText(html, limit, 'html');
 import { benchCalendar } from '../tools/bench/calendar.js';
 import { benchClassifier } from '../tools/bench/classifier.js';
 import { benchReports } from '../tools/bench/reports.js';

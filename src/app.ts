@@ -1,23 +1,21 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Bot } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { loadSettings, type Settings } from './settings.js';
 import { databaseIdentity, openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
-import { BootCancelled, waitForPostgres, waitForRedis } from './boot.js';
+import { BootCancelled, retry, waitForPostgres, waitForRedis } from './boot.js';
 import { seedReferenceData } from './db/seed.js';
 import type { Platform } from './domain/types.js';
-import { createInbox, type Inbox } from './ingress/inbox.js';
-import { ALLOWED_UPDATES, TelegramPoller } from './ingress/telegram-poller.js';
+import { FileLinks } from './core/files.js';
+import type { AdminDirectory, CoreDeps } from './core/inbound.js';
+import { createInbox, ingressSink, type Inbox } from './ingress/inbox.js';
 import type { Logger } from './logger.js';
-import { createTelegramBot } from './platforms/telegram/bot.js';
-import { TelegramChannel } from './platforms/telegram/channel.js';
-import { chatIdOfUpdate, failureReplyTarget } from './platforms/telegram/inbound.js';
-import type { BotContext } from './platforms/telegram/context.js';
-import type { Channel } from './platforms/types.js';
+import { PlatformRegistry, type PlatformPlugin } from './platforms/plugin.js';
+import { createTelegramPlugin } from './platforms/telegram/plugin.js';
+import { createZaloPlugin } from './platforms/zalo/plugin.js';
 import { checkEvictionPolicy, createRedis } from './queues/connection.js';
 import { QUEUE } from './queues/names.js';
 import { ChatPacer } from './queues/pacer.js';
@@ -29,7 +27,7 @@ import { createDigestProcessor } from './workers/digest.worker.js';
 import { createOutboxFailureHandler, createOutboxProcessor } from './workers/outbox.worker.js';
 import { createRemindersProcessor } from './workers/reminders.worker.js';
 import { createSweepProcessor } from './workers/sweep.worker.js';
-import { createUpdatesFailureHandler, createUpdatesProcessor, type UpdateHandler } from './workers/updates.worker.js';
+import { createUpdatesFailureHandler, createUpdatesProcessor } from './workers/updates.worker.js';
 
 export interface AppOptions {
   config: Config;
@@ -41,11 +39,11 @@ export interface AppOptions {
    * flood windows read it. Operational timing (job delays, pacing, timeouts, locks) stays real.
    */
   clock?: () => Date;
-  /** Known bot identity, skipping getMe at boot. */
+  /** Known Telegram bot identity, skipping getMe at boot. */
   botInfo?: UserFromGetMe;
   /** Operating settings; loaded from SETTINGS_FILE when not given. */
   settings?: Settings;
-  /** Ends a boot that is still waiting for PostgreSQL, Redis or the Bot API (SIGTERM). */
+  /** Ends a boot that is still waiting for PostgreSQL, Redis or a platform (SIGTERM). */
   signal?: AbortSignal;
 }
 
@@ -55,9 +53,9 @@ export interface App {
   db: Database;
   queues: Queues;
   metrics: Metrics;
-  bot: Bot<BotContext> | null;
-  channels: Partial<Record<Platform, Channel>>;
-  server: Server | null;
+  /** The configured platforms; also the core's view of their channels. */
+  channels: PlatformRegistry;
+  server: FastifyInstance;
   workers: RunningWorkers | null;
   /** The business clock the app runs on (AppOptions.clock, or the real one). */
   clock: () => Date;
@@ -66,37 +64,31 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const BOT_COMMANDS = [
-  { command: 'baocao', description: 'Gửi kiến nghị, khó khăn' },
-  { command: 'phieu', description: 'Xem tình trạng phiếu' },
-  { command: 'ds', description: 'Các phiếu đang mở của đơn vị' },
-  { command: 'nhan', description: 'Tổ công tác nhận xử lý phiếu' },
-  { command: 'chuyen', description: 'Chuyển phiếu tới sở' },
-  { command: 'traloi', description: 'Sở trả lời phiếu bằng văn bản' },
-  { command: 'xong', description: 'Xã đồng ý câu trả lời' },
-  { command: 'molai', description: 'Xã chưa đồng ý, đề nghị trả lời lại' },
-  { command: 'tonghop', description: 'Báo cáo tổng hợp' },
-  { command: 'quahan', description: 'Danh sách phiếu quá hạn' },
-  { command: 'xuatexcel', description: 'Xuất Excel' },
-  { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
-];
+/** The admins of every platform from the configuration: an id never matches across platforms. */
+export function adminDirectory(config: Pick<Config, 'admins'>): AdminDirectory {
+  const keys = new Set(config.admins.map((a) => `${a.platform}:${a.id}`));
+  return {
+    isAdmin: (platform, userId) => keys.has(`${platform}:${userId}`),
+    chats: () => config.admins.map((a) => ({ platform: a.platform, externalId: a.id })),
+  };
+}
 
-async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>, attempts = 10, signal?: AbortSignal): Promise<T> {
-  for (let i = 1; ; i++) {
-    if (signal?.aborted) throw new BootCancelled(`stopped during ${what}`);
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= attempts || signal?.aborted) throw err;
-      const wait = Math.min(10_000, 500 * 2 ** i);
-      logger.warn({ err: (err as Error).message, attempt: i, wait }, `${what} failed; retrying`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
+/** The plug-ins the configuration turns on: the one place that names the platforms. */
+function buildPlatforms(config: Config, logger: Logger, botInfo: UserFromGetMe | undefined, signal: AbortSignal | undefined): PlatformPlugin[] {
+  const plugins: PlatformPlugin[] = [];
+  if (config.BOT_TOKEN) {
+    plugins.push(createTelegramPlugin({ config: { ...config, BOT_TOKEN: config.BOT_TOKEN }, logger, ...(botInfo ? { botInfo } : {}), ...(signal ? { signal } : {}) }));
+  } else {
+    logger.warn('BOT_TOKEN is not set: the Telegram adapter is off (set BOT_TOKEN, or run `npm run demo` to try the bot offline)');
   }
+  if (config.ZALO_BOT_TOKEN) {
+    plugins.push(createZaloPlugin({ config: { ...config, ZALO_BOT_TOKEN: config.ZALO_BOT_TOKEN }, logger, ...(signal ? { signal } : {}) }));
+  }
+  return plugins;
 }
 
 /**
- * Builds and starts the roles named by ROLE: ingress (HTTP + polling or webhook), worker (queue
+ * Builds and starts the roles named by ROLE: ingress (HTTP + polling or webhooks), worker (queue
  * processors and schedulers), or all. Dependencies are explicit so tests build the real thing.
  *
  * Boot order: the HTTP server first (/healthz answers, /readyz names what is missing), then wait
@@ -111,24 +103,27 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const runIngress = config.ROLE !== 'worker';
   const runWorkers = config.ROLE !== 'ingress';
   const metrics = createMetrics();
+  const admins = adminDirectory(config);
+  if (config.admins.length === 0) logger.warn('no admin configured (ADMIN_IDS or ADMIN_TELEGRAM_IDS): nobody can link chats or create link codes');
 
   // Neither connects yet: PrismaPg opens its pool on the first query, ioredis retries on its own.
   const db = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   if (db.kind === 'embedded') logger.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL not set: using embedded PostgreSQL (PGlite)');
   const producer = createRedis(config.REDIS_URL, 'producer', logger);
+  const platforms = new PlatformRegistry(buildPlatforms(config, logger, opts.botInfo, signal));
 
   let started = false;
   let shuttingDown = false;
-  /** Set once the queues exist; until then a webhook delivery gets 503 and Telegram sends it again. */
-  let inbox: ((platform: Platform) => Inbox) | null = null;
+  /** Set once the queues exist; until then a webhook delivery gets 503 and the platform sends it again. */
+  let inboxes: Map<Platform, Inbox> | null = null;
+  let files: FileLinks | null = null;
 
-  const server: Server = createHttpServer({
+  const server = await createHttpServer({
     logger,
     metrics,
-    telegram:
-      runIngress && config.BOT_TOKEN && config.BOT_MODE === 'webhook' && config.WEBHOOK_SECRET
-        ? { secret: config.WEBHOOK_SECRET, inbox: () => inbox?.('telegram') ?? null }
-        : undefined,
+    platforms: runIngress ? platforms.plugins : [],
+    inbox: (platform) => inboxes?.get(platform) ?? null,
+    files: () => (files ? { links: files, prisma: db.prisma } : null),
     isShuttingDown: () => shuttingDown,
     ready: async () => {
       const [postgres, redis] = await Promise.all([
@@ -141,24 +136,26 @@ export async function startApp(opts: AppOptions): Promise<App> {
       return checks;
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, () => resolve());
+  await server.listen({ port: config.PORT, host: '::' }).catch(async (err: NodeJS.ErrnoException) => {
+    // A machine without IPv6 listens on IPv4 alone.
+    if (err.code !== 'EAFNOSUPPORT' && err.code !== 'EADDRNOTAVAIL') throw err;
+    await server.listen({ port: config.PORT, host: '0.0.0.0' });
   });
-  logger.info({ port: (server.address() as AddressInfo).port, role: config.ROLE }, 'HTTP server listening');
+  const port = () => (server.server.address() as AddressInfo).port;
+  logger.info({ port: port(), role: config.ROLE }, 'HTTP server listening');
 
   let workerConnection: Redis | null = null;
   let workers: RunningWorkers | null = null;
   let queues: Queues | null = null;
-  let poller: TelegramPoller | null = null;
+  const pollers = runIngress ? platforms.plugins.flatMap((p) => (p.poller ? [p.poller] : [])) : [];
   /** Ordered shutdown: stop taking work, finish what is running (capped), then close connections. */
   const stop = async () => {
     if (shuttingDown) return;
     shuttingDown = true;
-    await poller?.stop();
-    await new Promise<void>((r) => server.close(() => r()));
-    server.closeAllConnections?.();
+    await Promise.all(pollers.map((p) => p.stop()));
+    await server.close().catch(() => undefined);
     await workers?.close();
+    await Promise.all(platforms.plugins.map((p) => p.stop().catch(() => undefined)));
     await queues?.close();
     producer.disconnect();
     workerConnection?.disconnect();
@@ -177,26 +174,21 @@ export async function startApp(opts: AppOptions): Promise<App> {
 
     if (runWorkers) workerConnection = createRedis(config.REDIS_URL, 'worker', logger);
     await checkEvictionPolicy(producer, logger);
-    queues = new Queues(producer, config.QUEUE_PREFIX, logger, await databaseIdentity(db.prisma), clock);
+    const identity = await databaseIdentity(db.prisma);
+    queues = new Queues(producer, config.QUEUE_PREFIX, logger, identity, clock);
     const q = queues;
+    files = FileLinks.fromSecrets(config.PUBLIC_URL, [config.BOT_TOKEN, config.ZALO_BOT_TOKEN, config.WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET], identity);
 
-    let bot: Bot<BotContext> | null = null;
-    const channels: Partial<Record<Platform, Channel>> = {};
-    if (config.BOT_TOKEN) {
-      bot = createTelegramBot({ config, settings, logger, token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
-      if (!opts.botInfo) await retry('getMe', logger, () => bot!.init(), 10, signal);
-      channels.telegram = TelegramChannel.create(config.BOT_TOKEN, config.TELEGRAM_API_ROOT, config.BOT_API_TIMEOUT_SECONDS);
-      logger.info({ bot: bot.botInfo.username, apiRoot: config.TELEGRAM_API_ROOT, mode: config.BOT_MODE }, 'Telegram adapter on');
-    } else {
-      logger.warn('BOT_TOKEN is not set: the Telegram adapter is off (set BOT_TOKEN, or run `npm run demo` to try the bot offline)');
+    for (const plugin of platforms.plugins) {
+      await plugin.init();
+      logger.info(plugin.describe(), `${plugin.platform} adapter on`);
     }
 
     if (runWorkers && workerConnection) {
-      const handlers: Partial<Record<Platform, UpdateHandler>> = {};
-      if (bot) handlers.telegram = (payload) => bot!.handleUpdate(payload as Update);
-      const updatesDeps = { prisma: db.prisma, logger, queues: q, handlers, chatOf: { telegram: chatIdOfUpdate }, replyTargetOf: { telegram: failureReplyTarget }, failedHoldMs: config.UPDATE_FAILED_HOLD_MS, clock };
+      const core: CoreDeps = { config, settings, logger, admins };
+      const updatesDeps = { prisma: db.prisma, logger, queues: q, platforms, core, failedHoldMs: config.UPDATE_FAILED_HOLD_MS, clock };
       const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, config.SEND_CHAT_INTERVAL_MS, config.SEND_GROUP_PER_MINUTE);
-      const outboxDeps = { prisma: db.prisma, config, settings, logger, queues: q, pacer, channels, clock };
+      const outboxDeps = { prisma: db.prisma, config, settings, logger, queues: q, pacer, platforms, admins, files, clock };
       workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [
         { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },
         {
@@ -208,51 +200,29 @@ export async function startApp(opts: AppOptions): Promise<App> {
         },
         // The sweep compares with timestamps the database wrote (operational time): it keeps the real clock.
         { queue: QUEUE.maintenance, processor: createSweepProcessor({ prisma: db.prisma, queues: q, logger, graceMs: config.SWEEP_GRACE_MS }), concurrency: 1 },
-        { queue: QUEUE.reminders, processor: createRemindersProcessor({ prisma: db.prisma, config, settings, logger, queues: q, clock }), concurrency: 1 },
-        { queue: QUEUE.digest, processor: createDigestProcessor({ prisma: db.prisma, settings, logger, queues: q, clock }), concurrency: 1 },
+        { queue: QUEUE.reminders, processor: createRemindersProcessor({ prisma: db.prisma, config, settings, logger, queues: q, channels: platforms, clock }), concurrency: 1 },
+        { queue: QUEUE.digest, processor: createDigestProcessor({ prisma: db.prisma, channels: platforms, settings, logger, queues: q, clock }), concurrency: 1 },
       ]);
       await retry('job schedulers', logger, () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS), 10, signal);
       // A FLUSHALL, or a Redis that lost its data, takes the schedulers with it: put them back regularly.
       workers.every(2 * config.SWEEP_EVERY_MS, 'job schedulers', () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS));
     }
 
-    inbox = (platform: Platform) => createInbox({ prisma: db.prisma, queues: q, logger }, platform);
+    inboxes = new Map(platforms.plugins.map((p) => [p.platform, createInbox({ prisma: db.prisma, queues: q, logger }, p.platform)]));
 
-    if (runIngress && bot) {
-      bot.api.setMyCommands(BOT_COMMANDS).catch((err: Error) => logger.warn({ err: err.message }, 'setMyCommands failed (optional method); continuing'));
-      if (config.BOT_MODE === 'webhook') {
-        await retry(
-          'setWebhook',
-          logger,
-          () => bot!.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET!, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 }),
-          10,
-          signal,
-        );
-      } else {
-        await bot.api.deleteWebhook().catch((err: Error) => logger.warn({ err: err.message }, 'deleteWebhook failed (optional); continuing'));
-        poller = new TelegramPoller(bot.api, inbox('telegram'), logger);
-        poller.start();
+    if (runIngress) {
+      for (const plugin of platforms.plugins) {
+        await plugin.start();
+        plugin.poller?.start(ingressSink(inboxes.get(plugin.platform)!));
       }
     }
     started = true;
-    logger.info({ port: (server.address() as AddressInfo).port, role: config.ROLE }, 'app started');
+    logger.info({ port: port(), role: config.ROLE, platforms: platforms.plugins.map((p) => p.platform) }, 'app started');
 
-    return {
-      config,
-      settings,
-      db,
-      queues: q,
-      metrics,
-      bot,
-      channels,
-      server,
-      workers,
-      clock,
-      port: () => (server.address() as AddressInfo).port,
-      stop,
-    };
+    return { config, settings, db, queues: q, metrics, channels: platforms, server, workers, clock, port, stop };
   } catch (err) {
     await stop();
+    if (err instanceof BootCancelled) throw err;
     throw err;
   }
 }

@@ -125,3 +125,18 @@ export function waitForPostgres(url: string, opts: WaitOptions): Promise<void> {
     opts,
   );
 }
+
+/** Calls `fn` until it succeeds, at most `attempts` times, with backoff; SIGTERM during boot ends it. */
+export async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>, attempts = 10, signal?: AbortSignal): Promise<T> {
+  for (let i = 1; ; i++) {
+    if (signal?.aborted) throw new BootCancelled(`stopped during ${what}`);
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || signal?.aborted) throw err;
+      const wait = Math.min(10_000, 500 * 2 ** i);
+      logger.warn({ err: (err as Error).message, attempt: i, wait }, `${what} failed; retrying`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { z } from 'zod';
+import { PLATFORMS, type Platform } from './domain/types.js';
 
 /**
  * Environment configuration (docs/contract.md). Parsed once at boot; a bad or missing value stops
@@ -26,7 +27,20 @@ const ConfigSchema = z
     ZALO_BOT_TOKEN: optionalString,
     ZALO_API_ROOT: z.preprocess(emptyToUndefined, url('Zalo Bot API base URL').default('https://bot-api.zaloplatforms.com')).transform((v) => v.replace(/\/+$/, '')),
     ZALO_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook']).default('polling')),
-    ZALO_WEBHOOK_SECRET: optionalString,
+    ZALO_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^[\x21-\x7E]{8,256}$/, 'must be 8–256 visible ASCII characters (Zalo requires 8–256)').optional(),
+    ),
+    /** Where Zalo delivers events in webhook mode; the bot registers it. Default: PUBLIC_URL + /webhook/zalo. */
+    ZALO_WEBHOOK_URL: z.preprocess(emptyToUndefined, url('public HTTPS URL of /webhook/zalo').optional()),
+    /** Zalo's sending limits (its own, configurable). */
+    ZALO_SEND_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(1000)),
+    ZALO_SEND_GROUP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    ZALO_SEND_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(20)),
+    /** The public base URL of the HTTP server: web sign-in links, and files a platform fetches by URL. */
+    PUBLIC_URL: z.preprocess(emptyToUndefined, url('public base URL, e.g. https://thaogo.example.gov.vn').transform((v) => v.replace(/\/+$/, '')).optional()),
+    /** Largest file the bot fetches from one platform to pass on to another (or keeps from the web). */
+    FILE_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().max(50 * 1024 * 1024).default(20 * 1024 * 1024)),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z.string().trim().refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgresql:// URL').optional(),
@@ -47,6 +61,29 @@ const ConfigSchema = z
             if (!/^-?\d+$/.test(id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a numeric Telegram user id` });
           }
           return ids;
+        }),
+    ),
+    /** Admins on any platform: `telegram:123,zalo:abc…`; an id never matches across platforms. */
+    ADMIN_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('')
+        .transform((v, ctx) => {
+          const admins: { platform: Platform; id: string }[] = [];
+          for (const item of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+            const m = /^([a-z]+):(.+)$/.exec(item);
+            const platform = m?.[1] as Platform | undefined;
+            const id = m?.[2]?.trim() ?? '';
+            if (!m || !platform || !(PLATFORMS as readonly string[]).includes(platform)) {
+              ctx.addIssue({ code: 'custom', message: `"${item}" is not <platform>:<user id> with a platform of ${PLATFORMS.join(', ')}` });
+            } else if (platform === 'telegram' && !/^-?\d+$/.test(id)) {
+              ctx.addIssue({ code: 'custom', message: `"${item}": a Telegram user id is a number` });
+            } else if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+              ctx.addIssue({ code: 'custom', message: `"${item}": the user id has characters a ${platform} id never has` });
+            } else admins.push({ platform, id });
+          }
+          return admins;
         }),
     ),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -103,7 +140,18 @@ const ConfigSchema = z
     if (c.ZALO_MODE === 'webhook' && c.ZALO_BOT_TOKEN && !c.ZALO_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['ZALO_WEBHOOK_SECRET'], message: 'is required when ZALO_MODE=webhook' });
     }
-  });
+  })
+  .transform((c) => ({
+    ...c,
+    ZALO_WEBHOOK_URL: c.ZALO_WEBHOOK_URL ?? (c.PUBLIC_URL ? `${c.PUBLIC_URL}/webhook/zalo` : undefined),
+    /** Every admin, per platform: ADMIN_IDS plus ADMIN_TELEGRAM_IDS as its Telegram part. */
+    admins: dedupeAdmins([...c.ADMIN_IDS, ...c.ADMIN_TELEGRAM_IDS.map((id) => ({ platform: 'telegram' as Platform, id }))]),
+  }));
+
+function dedupeAdmins(list: { platform: Platform; id: string }[]): { platform: Platform; id: string }[] {
+  const seen = new Set<string>();
+  return list.filter((a) => !seen.has(`${a.platform}:${a.id}`) && !!seen.add(`${a.platform}:${a.id}`));
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 

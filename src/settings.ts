@@ -1,8 +1,9 @@
 /**
  * Operating settings (`SETTINGS_FILE`, docs/contract.md "Settings file"): working calendar, deadlines,
- * reminders, escalation, digest time, auto-routing. Every key is optional; a missing key keeps its
- * default (docs/domain.md). Unknown keys are rejected so that a typo ("deadline:") cannot silently
- * leave a default in force. Invalid settings throw one line naming the key, e.g.
+ * reminders, escalation, digest time, auto-routing, auto-close of answered tickets, public page.
+ * Every key is optional; a missing key keeps its default (docs/domain.md). Unknown keys are rejected
+ * so that a typo ("deadline:") cannot silently leave a default in force. Invalid settings throw one
+ * line naming the key, e.g.
  * `SETTINGS_FILE /x.yaml: deadlines.khan: "abc" is not a duration like 90m, 2h or 1d`.
  *
  * Merging rules worth knowing:
@@ -25,7 +26,7 @@ import {
   parseClockTime,
   parseLocalDate,
 } from './domain/calendar.js';
-import { isZeroDuration, tryParseDuration, type Duration } from './domain/duration.js';
+import { formatDuration, isZeroDuration, tryParseDuration, type Duration } from './domain/duration.js';
 import { shippedHolidays } from './domain/holidays.js';
 import { ESCALATION_TARGETS, type EscalationTarget } from './domain/reminder-policy.js';
 import type { Priority } from './domain/types.js';
@@ -74,6 +75,17 @@ export interface Settings {
   escalation: EscalationStep[];
   digest: { at: string };
   autoRoute: { enabled: boolean; minConfidence: number };
+  /** Answered tickets that no commune confirms or reopens close by themselves (src/domain/auto-close.ts). */
+  autoClose: {
+    /** Working time after the latest answer at which the ticket closes as resolved (> 0). */
+    after: Duration;
+    /** The commune is reminded once this much working time before the close; > 0 and shorter than `after`. */
+    remindBefore: Duration;
+    /** After an auto-close a commune may still reopen the ticket for this long ("0m": not at all). */
+    reopenWithin: Duration;
+  };
+  /** The public results page (`GET /congkhai`). */
+  publicPage: { enabled: boolean };
 }
 
 /** A settings problem; `issues` has each bad key path and what is wrong with it. */
@@ -271,6 +283,18 @@ const settingsSchema = mapping(
       },
       '{ enabled: false, minConfidence: 0.85 }',
     ).prefault({}),
+    autoClose: mapping(
+      {
+        after: durationField({ positive: true }).prefault('5d'),
+        remindBefore: durationField({ positive: true }).prefault('1d'),
+        reopenWithin: durationField().prefault('10d'),
+      },
+      '{ after: "5d", remindBefore: "1d", reopenWithin: "10d" }',
+    ).prefault({}),
+    publicPage: mapping(
+      { enabled: z.boolean({ error: (iss) => `${show(iss.input)} is not true or false` }).prefault(false) },
+      '{ enabled: false }',
+    ).prefault({}),
   },
   '{ deadlines: { khan: "1d" } }',
 ).transform((s, ctx): Settings => {
@@ -285,6 +309,17 @@ const settingsSchema = mapping(
   const shipped = s.replaceShippedHolidays ? { holidays: [], makeupWorkingDays: [] } : shippedHolidays();
   const holidays = new Set([...shipped.holidays.filter((d) => !userOn.has(d)), ...userOff]);
   const makeups = new Set([...shipped.makeupWorkingDays.filter((d) => !userOff.has(d)), ...userOn]);
+  // A reminder as long as the wait itself would go out with the answer; compared in working
+  // minutes, since "1d" is as long as the working hours of one day.
+  const dayMinutes = s.workingHours.reduce((sum, [a, b]) => sum + (parseClockTime(b, true) ?? 0) - (parseClockTime(a) ?? 0), 0);
+  const inMinutes = (d: Duration): number => d.days * dayMinutes + d.minutes;
+  if (inMinutes(s.autoClose.remindBefore) >= inMinutes(s.autoClose.after)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['autoClose', 'remindBefore'],
+      message: `${formatDuration(s.autoClose.remindBefore)} must be shorter than autoClose.after (${formatDuration(s.autoClose.after)})`,
+    });
+  }
   const { claimedAfter, ...reminders } = s.reminders;
   return {
     ...s,

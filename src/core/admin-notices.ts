@@ -2,7 +2,9 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
 import { createTranslator, type TranslateArgs } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { escapeHtml, formatDateTime, stripBidiControls } from './format.js';
+import type { ChatAddress } from './port.js';
+import { formatDateTime } from './presentation/dates.js';
+import { escapeHtml, stripBidiControls } from './presentation/markup.js';
 import type { OutboxWriter } from './outbox-writer.js';
 import { ceilToMinute, lockRateKeys, recordRateEvent, windowFreesAt, windowState } from './rate-events.js';
 
@@ -20,7 +22,7 @@ const GLOBAL_KEY = 'admin-notice';
 const subjectKey = (subject: string) => `admin-notice:${subject}`;
 
 export interface AdminNotice {
-  /** What the notice is about (e.g. "group-added:telegram:-100123"); one notice per subject per period. */
+  /** What the notice is about (e.g. "group-added:<platform>:<chat id>"); one notice per subject per period. */
   subject: string;
   /** Message key and arguments; notices are in Vietnamese, the admins' language. Arguments must be safe HTML. */
   key: string;
@@ -32,7 +34,10 @@ export interface AdminNotice {
 export interface NoticeContext {
   tx: Tx;
   out: OutboxWriter;
-  config: Pick<Config, 'ADMIN_TELEGRAM_IDS' | 'ADMIN_NOTICES_PER_HOUR' | 'APP_TIMEZONE'>;
+  config: Pick<Config, 'ADMIN_NOTICES_PER_HOUR'>;
+  /** Every admin's private chat, on whichever platform each is an admin. */
+  admins: { chats(): ChatAddress[] };
+  settings: { timezone: string };
   now: Date;
   logger?: Logger;
 }
@@ -46,7 +51,7 @@ export type NoticeOutcome = 'sent' | 'repeat' | 'capped' | 'no-admins';
  */
 export async function notifyAdmins(ctx: NoticeContext, notice: AdminNotice): Promise<NoticeOutcome> {
   const { tx, config, now } = ctx;
-  const admins = config.ADMIN_TELEGRAM_IDS;
+  const admins = ctx.admins.chats();
   if (admins.length === 0) return 'no-admins';
   await lockRateKeys(tx, GLOBAL_KEY, subjectKey(notice.subject));
   const repeat = await windowState(tx, subjectKey(notice.subject), now, notice.repeatAfterMs ?? DEFAULT_REPEAT_AFTER_MS);
@@ -66,12 +71,10 @@ export async function notifyAdmins(ctx: NoticeContext, notice: AdminNotice): Pro
   let html = t(notice.key, notice.args);
   if (hour.count + 1 >= limit) {
     const until = await windowFreesAt(tx, GLOBAL_KEY, now, HOUR_MS, limit);
-    html += `\n\n${t('admin-notices-capped', { limit, until: formatDateTime(ceilToMinute(until), config.APP_TIMEZONE) })}`;
+    html += `\n\n${t('admin-notices-capped', { limit, until: formatDateTime(ceilToMinute(until), ctx.settings.timezone) })}`;
   }
-  // On Telegram a user's private chat id is the user id; an admin who never opened the bot gets a 403, recorded by the sender.
-  for (const adminId of admins) {
-    await ctx.out.send({ platform: 'telegram', externalId: adminId }, { html }, { purpose: 'admin-notice' });
-  }
+  // A person's private chat with the bot has their user id; an admin who never opened it gets a 403, recorded by the sender.
+  for (const admin of admins) await ctx.out.send(admin, { html }, { purpose: 'admin-notice' });
   return 'sent';
 }
 

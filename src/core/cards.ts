@@ -1,17 +1,17 @@
 import type { Translate } from '../i18n/index.js';
-import type { OutboundButton, OutboundContent } from '../platforms/types.js';
+import type { OutboundButton } from './port.js';
 import type { Settings } from '../settings.js';
 import { calendarFrom } from '../settings.js';
 import { dueState } from '../domain/reminder-policy.js';
-import type { CardView } from './outbox-writer.js';
-import { escapeHtml, formatDateTime, nameText, userText } from './format.js';
+import type { CardView, Message } from './outbox-writer.js';
+import { formatDateTime } from './presentation/dates.js';
+import { escapeHtml, nameText, userText } from './presentation/markup.js';
 import { CATEGORIES } from '../domain/catalog.js';
 import type { TicketView } from './tickets.js';
 
 const PREVIEW_LIMIT = 1500;
 
-/** The ticket card: what each kind of group sees about a ticket, rendered fresh at send time. */
-/** Buttons a card offers in each kind of group, for the ticket's current state. */
+/** Choices a card offers in each kind of group, for the ticket's current state. */
 export function cardButtons(ticket: TicketView, view: CardView, t: Translate): OutboundButton[][] {
   const id = ticket.id;
   const b = (key: string, action: string) => ({ text: t(key), data: `t:${action}:${id}` });
@@ -34,7 +34,11 @@ export function cardButtons(ticket: TicketView, view: CardView, t: Translate): O
   return [];
 }
 
-export function renderCard(ticket: TicketView, view: CardView, t: Translate, timeZone: string, settings?: Settings, now: Date = new Date()): OutboundContent {
+/**
+ * The ticket card: what each kind of group sees about a ticket, built fresh at send time as
+ * content (the facts, the report, the choices) that each channel renders its own way.
+ */
+export function renderCard(ticket: TicketView, view: CardView, t: Translate, timeZone: string, settings?: Settings, now: Date = new Date(), maxLength = 4096): Message {
   const lines: string[] = [t('card-title', { code: ticket.code, commune: escapeHtml(ticket.commune.name) })];
   lines.push(t('card-status', { status: t(`status-${ticket.status}`) }));
   if (view !== 'commune' && ticket.reporter) lines.push(t('card-reporter', { name: nameText(ticket.reporter.displayName) }));
@@ -60,8 +64,15 @@ export function renderCard(ticket: TicketView, view: CardView, t: Translate, tim
   }
   if (ticket.parent) lines.push(t('status-parent', { parent: ticket.parent.code }));
   if (ticket._count.attachments) lines.push(t('card-attachments', { count: ticket._count.attachments }));
-  const text = ticket.text.length > PREVIEW_LIMIT ? `${ticket.text.slice(0, PREVIEW_LIMIT)}…` : ticket.text;
-  lines.push('', userText(text));
-  const buttons = cardButtons(ticket, view, t);
-  return { html: lines.join('\n'), ...(buttons.length ? { buttons } : {}) };
+  // The card is one message: on a short channel the report is cut to leave room for the facts and choices.
+  const preview = Math.min(PREVIEW_LIMIT, Math.max(200, maxLength - 800));
+  const text = ticket.text.length > preview ? `${ticket.text.slice(0, preview)}…` : ticket.text;
+  const choices = cardButtons(ticket, view, t);
+  return {
+    blocks: [
+      { kind: 'text', text: lines.join('\n') },
+      { kind: 'text', text: userText(text) },
+    ],
+    ...(choices.length ? { choices } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.js';
 import type { Chat, Person } from '../generated/prisma/client.js';
-import type { ChatRef, SenderRef } from '../platforms/types.js';
-import { stripBidiControls } from './format.js';
+import type { ChatRef, SenderRef } from './port.js';
+import { stripBidiControls } from './presentation/markup.js';
 
 /** A chat title as stored: no bidi controls (they would turn the bot's own lines around), or null. */
 function cleanTitle(title: string | null): string | null {

@@ -1,7 +1,29 @@
-import type { Platform } from '../domain/types.js';
 import type { Tx } from '../db/client.js';
-import type { ChatAddress, OutboundContent } from '../platforms/types.js';
-import { splitHtml } from './format.js';
+import type { Platform } from '../domain/types.js';
+import { createTranslator, type Translate } from '../i18n/index.js';
+import type { AttachmentRef, ChannelCapabilities, ChannelDirectory, ChatAddress, OutboundButton, OutboundContent } from './port.js';
+import type { Block, PromptSpec } from './presentation/content.js';
+import { htmlToPlain } from './presentation/markup.js';
+import { renderBlocks } from './presentation/render.js';
+import { splitText } from './presentation/split.js';
+
+/**
+ * A message as the core writes it, whatever channel it goes to: markup text (or blocks), semantic
+ * choices, a prompt that waits for the person's next message. `prepareMessage` renders it for one
+ * channel from that channel's capabilities alone.
+ */
+export interface Message {
+  /** Markup in the bot's HTML subset (user text inside it already escaped and isolated). */
+  html?: string;
+  /** Structured content; rendered before `html` when both are given. */
+  blocks?: readonly Block[];
+  /** Choices: buttons where the channel has them, a numbered list answered by typing otherwise. */
+  choices?: OutboundButton[][];
+  replyToMessageId?: string | null;
+  attachments?: AttachmentRef[];
+  /** Wait for the person's next message as the answer (force reply, or a stored conversation step). */
+  prompt?: PromptSpec;
+}
 
 /** What an outbox row asks the sender to do; stored as JSON in OutboundMessage.payload. */
 export type OutboxPayload =
@@ -9,18 +31,120 @@ export type OutboxPayload =
   /** A ticket card rendered from the database at send time, edited in place once it exists. */
   | { op: 'card'; view: CardView }
   | { op: 'answer_action'; actionId: string; text: string | null; alert: boolean }
-  /** A generated file stored in the row's fileData. */
-  | { op: 'send_file'; kind: 'photo' | 'document'; captionHtml: string };
+  /** A used menu whose buttons are taken away (channels that can edit). */
+  | { op: 'clear_buttons'; messageId: string }
+  /** A generated file stored in the row's fileData; `caption` is markup. */
+  | { op: 'send_file'; kind: 'photo' | 'document'; caption: string };
 
 export type CardView = 'support' | 'department' | 'commune';
 
 export interface OutboxMeta {
   purpose?: string;
   ticketId?: number | null;
+  /**
+   * The person a message answers (a picker, a prompt): numbered choices and prompts on channels
+   * without buttons bind to them. Null or absent: anyone in the chat may answer a menu.
+   */
+  audience?: string | null;
 }
 
-/** Longest text per message on each platform. */
-export const TEXT_LIMITS: Record<Platform, number> = { telegram: 4096, zalo: 2000 };
+/** How long a numbered menu can be answered, and how long a prompt waits for the next message. */
+export const MENU_TTL_MS = 24 * 60 * 60_000;
+export const PROMPT_TTL_MS = 30 * 60_000;
+
+/** Capabilities of a platform nothing was configured for: the plainest there is. */
+export const PLAIN_CAPABILITIES: ChannelCapabilities = {
+  format: 'plain',
+  maxTextLength: 2000,
+  maxCaptionLength: 1000,
+  buttons: false,
+  edits: false,
+  forceReply: false,
+  documents: false,
+  uploads: false,
+  slashCommands: false,
+  actionAnswers: false,
+  replies: false,
+};
+
+/** A directory that knows no channel: every platform gets the plain capabilities. */
+export const PLAIN_DIRECTORY: ChannelDirectory = { capabilities: () => PLAIN_CAPABILITIES };
+
+export interface PreparedMessage {
+  /** Messages in order, each within the channel's limit and in its format. */
+  parts: OutboundContent[];
+}
+
+/**
+ * Renders a message for one channel: markup kept or turned into plain text, choices as buttons or
+ * as a numbered list (whose menu is stored so the typed number can be mapped back), a prompt as a
+ * force reply or as a stored conversation step, then split at the channel's limit. Buttons and the
+ * force reply go under the last part; the quote and the files with the first.
+ */
+export async function prepareMessage(
+  tx: Tx,
+  chat: ChatAddress,
+  message: Message,
+  caps: ChannelCapabilities,
+  ctx: { now: Date; t: Translate; audience: string | null; ticketId: number | null },
+): Promise<PreparedMessage> {
+  let markup = [message.blocks?.length ? renderBlocks(message.blocks, 'html') : '', message.html ?? ''].filter(Boolean).join('\n\n');
+  let buttons: OutboundButton[][] | undefined;
+  const choices = message.choices?.filter((row) => row.length > 0) ?? [];
+  if (choices.length) {
+    if (caps.buttons) buttons = choices;
+    else {
+      const flat = choices.flat();
+      markup += `\n\n${ctx.t('choices-typed-header')}\n${flat.map((c, i) => `${i + 1}. ${c.text}`).join('\n')}`;
+      await tx.choiceMenu.create({
+        data: {
+          platform: chat.platform,
+          chatExternalId: chat.externalId,
+          personId: ctx.audience,
+          ticketId: ctx.ticketId,
+          options: flat.map((c) => ({ text: c.text, data: c.data })),
+          createdAt: ctx.now,
+          expiresAt: new Date(ctx.now.getTime() + MENU_TTL_MS),
+        },
+      });
+    }
+  }
+  let forceReply = false;
+  if (message.prompt) {
+    if (caps.forceReply) forceReply = true;
+    else if (ctx.audience) {
+      markup += `\n\n${ctx.t('prompt-next-message', { minutes: Math.round(PROMPT_TTL_MS / 60_000) })}`;
+      // One prompt at a time per person and chat: a newer one replaces the one still waiting.
+      await tx.conversationStep.updateMany({ where: { platform: chat.platform, chatExternalId: chat.externalId, personId: ctx.audience, doneAt: null }, data: { doneAt: ctx.now } });
+      await tx.conversationStep.create({
+        data: {
+          platform: chat.platform,
+          chatExternalId: chat.externalId,
+          personId: ctx.audience,
+          kind: message.prompt.kind,
+          ticketId: message.prompt.ticketId,
+          createdAt: ctx.now,
+          expiresAt: new Date(ctx.now.getTime() + PROMPT_TTL_MS),
+        },
+      });
+    }
+  }
+  const text = caps.format === 'html' ? markup : htmlToPlain(markup);
+  const pieces = splitText(text, caps.maxTextLength, caps.format);
+  // Files and choices still need a message to travel with, even without text.
+  if (pieces.length === 0 && (message.attachments?.length || buttons)) pieces.push('');
+  const parts = pieces.map((piece, i): OutboundContent => {
+    const last = i === pieces.length - 1;
+    return {
+      text: piece,
+      ...(last && buttons ? { buttons } : {}),
+      ...(last && forceReply ? { forceReply: true } : {}),
+      ...(i === 0 && caps.replies && message.replyToMessageId ? { replyToMessageId: message.replyToMessageId } : {}),
+      ...(i === 0 && message.attachments?.length ? { attachments: message.attachments } : {}),
+    };
+  });
+  return { parts };
+}
 
 /**
  * Collects outgoing messages as rows inside the caller's transaction: a message exists if and
@@ -31,36 +155,40 @@ export class OutboxWriter {
   /** Reminder rounds to wake after commit (the ticket rows already hold the times). */
   readonly wakeups: Date[] = [];
 
-  constructor(private readonly tx: Tx) {}
+  constructor(
+    private readonly tx: Tx,
+    private readonly channels: ChannelDirectory,
+    private readonly now: Date,
+    private readonly t: Translate = createTranslator('vi'),
+  ) {}
 
-  /** Sends HTML content; long text is split at the platform's limit into ordered messages. */
-  async send(chat: ChatAddress, content: OutboundContent, meta: OutboxMeta = {}): Promise<void> {
-    const parts = splitHtml(content.html, TEXT_LIMITS[chat.platform]);
-    for (const [i, html] of parts.entries()) {
-      const last = i === parts.length - 1;
-      const part: OutboundContent = {
-        html,
-        // Buttons belong under the last part; the reply link and files under the first.
-        ...(last && content.buttons ? { buttons: content.buttons } : {}),
-        ...(last && content.forceReply ? { forceReply: true } : {}),
-        ...(i === 0 && content.replyToMessageId ? { replyToMessageId: content.replyToMessageId } : {}),
-        ...(i === 0 && content.attachments?.length ? { attachments: content.attachments } : {}),
-      };
-      await this.insert(chat, { op: 'send', content: part }, meta.purpose ?? 'reply', meta.ticketId ?? null);
-    }
+  /** What the channel of `platform` can do. */
+  capabilities(platform: Platform): ChannelCapabilities {
+    return this.channels.capabilities(platform);
+  }
+
+  /** Sends a message, rendered for the chat's channel and split at its limit into ordered rows. */
+  async send(chat: ChatAddress, message: Message, meta: OutboxMeta = {}): Promise<void> {
+    const { parts } = await prepareMessage(this.tx, chat, message, this.capabilities(chat.platform), {
+      now: this.now,
+      t: this.t,
+      audience: meta.audience ?? null,
+      ticketId: meta.ticketId ?? null,
+    });
+    for (const content of parts) await this.insert(chat, { op: 'send', content }, meta.purpose ?? 'reply', meta.ticketId ?? null);
   }
 
   /**
-   * Uploads a generated file (an export, a chart) with a short HTML caption. The bytes live in the
-   * outbox row, so the send survives restarts like any other message.
+   * Uploads a generated file (an export, a chart) with a short markup caption. The bytes live in
+   * the outbox row, so the send survives restarts like any other message.
    */
-  async sendFile(chat: ChatAddress, file: { kind: 'photo' | 'document'; fileName: string; mimeType: string; data: Uint8Array; captionHtml: string }, meta: OutboxMeta = {}): Promise<void> {
+  async sendFile(chat: ChatAddress, file: { kind: 'photo' | 'document'; fileName: string; mimeType: string; data: Uint8Array; caption: string }, meta: OutboxMeta = {}): Promise<void> {
     const row = await this.tx.outboundMessage.create({
       data: {
         platform: chat.platform,
         chatExternalId: chat.externalId,
         method: 'send_file',
-        payload: { op: 'send_file', kind: file.kind, captionHtml: file.captionHtml } satisfies OutboxPayload,
+        payload: { op: 'send_file', kind: file.kind, caption: file.caption } satisfies OutboxPayload,
         purpose: meta.purpose ?? 'file',
         ticketId: meta.ticketId ?? null,
         fileData: Buffer.from(file.data),
@@ -82,9 +210,15 @@ export class OutboxWriter {
     await this.insert(chat, { op: 'card', view }, `card:${view}`, ticketId);
   }
 
-  /** Answers a button press (the small notice Telegram shows); Zalo has no buttons. */
+  /** Answers a button press (the small notice some platforms show). */
   async answerAction(chat: ChatAddress, actionId: string, text: string | null, alert = false): Promise<void> {
     await this.insert(chat, { op: 'answer_action', actionId, text, alert }, 'answer_action', null);
+  }
+
+  /** Takes the buttons away from a message whose menu was used, where the channel can edit. */
+  async clearButtons(chat: ChatAddress, messageId: string, ticketId: number | null): Promise<void> {
+    if (!this.capabilities(chat.platform).edits) return;
+    await this.insert(chat, { op: 'clear_buttons', messageId }, 'clear_buttons', ticketId);
   }
 
   private async insert(chat: ChatAddress, payload: OutboxPayload, purpose: string, ticketId: number | null): Promise<void> {

@@ -4,7 +4,9 @@ import { dueState, nextReminder, type EscalationTarget, type PlannedReminder } f
 import type { Prisma } from '../generated/prisma/client.js';
 import { createTranslator, type Translate } from '../i18n/index.js';
 import { calendarFrom, type Settings } from '../settings.js';
-import { escapeHtml, formatDateTime, nameText, userText } from './format.js';
+import { formatDateTime } from './presentation/dates.js';
+import { escapeHtml, nameText, userText } from './presentation/markup.js';
+import type { ChannelDirectory } from './port.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { workingDayMs } from './reports.js';
 import { addressOf } from './scope.js';
@@ -88,10 +90,10 @@ function workingAge(t: Translate, cal: WorkingCalendar, dayMs: number, from: Dat
  * The support group's message has a section per kind: tickets nobody holds (new, returned),
  * claimed tickets not yet routed (naming the claimant), and what the support lead is told.
  */
-export async function runReminderRound(db: Db, settings: Settings, now: Date, opts: { timeZone: string; batch?: number }): Promise<TickResult> {
+export async function runReminderRound(db: Db, settings: Settings, now: Date, opts: { channels: ChannelDirectory; batch?: number }): Promise<TickResult> {
   const cal = calendarFrom(settings);
   const t: Translate = createTranslator('vi');
-  const tz = opts.timeZone;
+  const tz = settings.timezone;
   const dayMs = workingDayMs(settings);
   const sent = { nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0 };
   const outbox = await db.$transaction(
@@ -142,7 +144,7 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
         });
       }
 
-      const out = new OutboxWriter(tx);
+      const out = new OutboxWriter(tx, opts.channels, now);
       const toDue = (x: (typeof tickets)[number] | Prisma.TicketGetPayload<{ include: { commune: true; department: true } }>): Due => ({
         id: x.id,
         code: x.code,

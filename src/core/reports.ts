@@ -1,15 +1,16 @@
 import type { Tx } from '../db/client.js';
 import { parseClockTime } from '../domain/calendar.js';
-import { buildDigest, departmentChartRows, formatLocalDate, renderDigest } from '../domain/digest.js';
+import { buildDigest, departmentChartRows } from '../domain/digest.js';
+import { formatDate } from './presentation/dates.js';
+import { renderDigest } from './presentation/digest.js';
 import type { ReportClock, TicketSnapshot } from '../domain/report-types.js';
 import { dueState } from '../domain/reminder-policy.js';
-import type { Platform } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import type { ChatAddress } from '../platforms/types.js';
+import type { ChatAddress } from './port.js';
 import { renderDepartmentChart, type DepartmentChartRow } from '../reports/chart.js';
 import { calendarFrom, type Settings } from '../settings.js';
-import { TEXT_LIMITS, type OutboxMeta, type OutboxWriter } from './outbox-writer.js';
+import type { OutboxMeta, OutboxWriter } from './outbox-writer.js';
 
 /**
  * What the leaders' reports share between the chat commands and the daily digest job: the
@@ -61,7 +62,7 @@ export interface DigestContent {
   texts: string[];
   /** The chart PNG, or null when it could not be drawn (the text goes without it). */
   chart: Buffer | null;
-  captionHtml: string;
+  caption: string;
 }
 
 export interface ComposeDigestOptions {
@@ -69,7 +70,8 @@ export interface ComposeDigestOptions {
   now: Date;
   since: Date;
   t: Translate;
-  platform: Platform;
+  /** Longest message of the channel it goes to. */
+  maxLength: number;
   logger: Logger;
   renderChart?: ChartRenderer;
 }
@@ -78,7 +80,7 @@ export interface ComposeDigestOptions {
 export async function composeDigest(tickets: readonly TicketSnapshot[], opts: ComposeDigestOptions): Promise<DigestContent> {
   const { settings, t } = opts;
   const digest = buildDigest(tickets, { ...reportClock(settings, opts.now), since: opts.since, workingDayMs: workingDayMs(settings) });
-  const texts = renderDigest(digest, t, { maxLength: TEXT_LIMITS[opts.platform], timeZone: settings.timezone });
+  const texts = renderDigest(digest, t, { maxLength: opts.maxLength, timeZone: settings.timezone });
   const render = opts.renderChart ?? renderDepartmentChart;
   let chart: Buffer | null = null;
   try {
@@ -87,7 +89,7 @@ export async function composeDigest(tickets: readonly TicketSnapshot[], opts: Co
     // The numbers matter more than the picture: a chart that fails to draw never holds the text back.
     opts.logger.warn({ err: (err as Error).message }, 'digest chart could not be rendered; sending the text alone');
   }
-  return { texts, chart, captionHtml: t('leaders-chart-caption', { date: formatLocalDate(opts.now, settings.timezone) }) };
+  return { texts, chart, caption: t('leaders-chart-caption', { date: formatDate(opts.now, settings.timezone) }) };
 }
 
 /**
@@ -102,7 +104,7 @@ export async function writeDigest(out: OutboxWriter, chat: ChatAddress, content:
   if (content.chart) {
     await out.sendFile(
       chat,
-      { kind: 'photo', fileName: 'tong-hop.png', mimeType: 'image/png', data: content.chart, captionHtml: content.captionHtml },
+      { kind: 'photo', fileName: 'tong-hop.png', mimeType: 'image/png', data: content.chart, caption: content.caption },
       { ...rowMeta, purpose: `${rowMeta.purpose ?? 'digest'}-chart` },
     );
   }

@@ -4,14 +4,14 @@ import { sendCentralReport, sendDigestNow, sendExport, sendOverdueList } from '.
 import { createLinkCode, LINK_CODE_PATTERN, linkChat, redeemLinkCode } from './features/link.js';
 import { fileReport } from './features/report.js';
 import * as tickets from './features/tickets.js';
-import { foldVietnamese } from './format.js';
+import { foldVietnamese } from '../domain/fold.js';
 
 export type CommandHandler = (scope: Scope, args: string) => Promise<void>;
 
 /**
  * The chat commands of docs/contract.md, by command word: the one table every platform dispatches
- * through. Telegram matches its parsed bot commands against it (platforms/telegram/commands.ts);
- * platforms without commands (Zalo) use routeTextCommand for the same words typed without a slash.
+ * through (core/inbound.ts). Slash commands a platform parsed are looked up here; on channels
+ * without slash commands the same words typed without it go through routeTextCommand.
  */
 export const COMMANDS: Record<string, CommandHandler> = {
   start: showHelp,

@@ -1,9 +1,10 @@
 import type { Tx } from '../db/client.js';
-import type { Prisma } from '../generated/prisma/client.js';
-import type { AttachmentRef } from '../platforms/types.js';
+import type { Attachment, Prisma } from '../generated/prisma/client.js';
+import type { AttachmentRef } from './port.js';
 import type { Platform } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
-import { formatTicketCode, nameText } from './format.js';
+import { formatTicketCode } from '../domain/ticket-code.js';
+import { nameText } from './presentation/markup.js';
 import type { CardView, OutboxWriter } from './outbox-writer.js';
 
 /** Everything a card or a status view needs about one ticket. */
@@ -61,21 +62,44 @@ export async function createTicket(tx: Tx, input: NewTicket): Promise<TicketView
   const event = await tx.ticketEvent.create({
     data: { ticketId: ticket.id, actorId: input.reporterId, actorLabel: input.actorLabel, kind: 'created', toStatus: 'new', text: input.text, createdAt: input.now },
   });
-  if (input.attachments.length) {
-    await tx.attachment.createMany({
-      data: input.attachments.map((a) => ({
-        ticketId: ticket.id,
-        eventId: event.id,
-        platform: input.platform,
+  await storeAttachments(tx, ticket.id, event.id, input.attachments, input.platform);
+  return tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: ticketView });
+}
+
+/** Records the files that came with an event; each ref keeps the platform its file id belongs to. */
+export async function storeAttachments(tx: Tx, ticketId: number, eventId: bigint, refs: readonly AttachmentRef[], platform: Platform | null): Promise<AttachmentRef[]> {
+  const stored: AttachmentRef[] = [];
+  for (const a of refs) {
+    const row = await tx.attachment.create({
+      data: {
+        ticketId,
+        eventId,
+        platform: a.platform === undefined ? platform : a.platform,
         type: a.type,
         fileId: a.fileId,
         fileUniqueId: a.fileUniqueId ?? null,
         fileName: a.fileName ?? null,
         mimeType: a.mimeType ?? null,
-      })),
+        storedFileId: a.storedFileId ?? null,
+      },
     });
+    stored.push(attachmentRefOf(row));
   }
-  return tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: ticketView });
+  return stored;
+}
+
+/** A stored attachment as the outbox sends it. */
+export function attachmentRefOf(a: Attachment): AttachmentRef {
+  return {
+    type: a.type === 'document' ? 'document' : 'photo',
+    platform: a.platform,
+    fileId: a.fileId,
+    fileUniqueId: a.fileUniqueId,
+    fileName: a.fileName,
+    mimeType: a.mimeType,
+    storedFileId: a.storedFileId,
+    attachmentId: a.id,
+  };
 }
 
 /** Active chats with a role (support team, leaders), where cards and digests go. */
@@ -102,6 +126,8 @@ export async function refreshCards(tx: Tx, out: OutboxWriter, ticketId: number):
     select: { platform: true, chatExternalId: true, purpose: true },
   });
   for (const c of cards) {
+    // Where a message cannot be edited the card was posted once; later changes arrive as notices.
+    if (!out.capabilities(c.platform).edits) continue;
     const view = c.purpose!.slice('card:'.length) as CardView;
     await out.card({ platform: c.platform, externalId: c.chatExternalId }, ticketId, view);
   }

@@ -17,15 +17,20 @@ import {
 } from '../domain/ticket-workflow.js';
 import type { Prisma, Ticket } from '../generated/prisma/client.js';
 import { calendarFrom } from '../settings.js';
-import type { AttachmentRef, OutboundButton } from '../platforms/types.js';
+import type { AttachmentRef, OutboundButton } from './port.js';
 import { unitOf } from './identity.js';
 import { rescheduleReminder } from './reminders.js';
-import { chatsWithRole, departmentChats, refreshCards, supportLeadMentions } from './tickets.js';
-import { escapeHtml, formatDateTime, formatTicketCode, htmlToPlain, nameText, parseTicketCode, userText } from './format.js';
+import { attachmentRefOf, chatsWithRole, departmentChats, refreshCards, storeAttachments, supportLeadMentions } from './tickets.js';
+import { formatTicketCode, parseTicketCode } from '../domain/ticket-code.js';
+import { formatDateTime } from './presentation/dates.js';
+import { escapeHtml, htmlToPlain, nameText, userText } from './presentation/markup.js';
 import { addressOf, reply, type Scope } from './scope.js';
 
-/** How an action arrived: a typed command, or a button press that must be answered. */
-export type Origin = { via: 'command' } | { via: 'button'; actionId: string };
+/**
+ * How an action arrived: a typed command, a button press (answered as the press's notice), a
+ * number typed for a numbered menu, or the web desk (which collects what would have been said).
+ */
+export type Origin = { via: 'command' } | { via: 'button'; actionId: string } | { via: 'choice' } | { via: 'web'; notices: string[] };
 
 /**
  * An action as a handler asks for it. Assign and set_category name a code; the workflow looks it up
@@ -139,8 +144,12 @@ async function resolveTargets(tx: Tx, action: RequestedAction): Promise<TicketAc
 /** Replies in the chat for a command, or as the little notice of a button press. */
 export async function say(scope: Scope, html: string, origin: Origin = { via: 'command' }, opts: { alert?: boolean } = {}): Promise<void> {
   if (origin.via === 'button') {
-    // Telegram shows at most 200 characters in a callback notice, as plain text.
+    // A press's notice shows at most 200 characters, as plain text.
     await scope.out.answerAction(addressOf(scope.chat), origin.actionId, htmlToPlain(html).slice(0, 200), opts.alert ?? false);
+    return;
+  }
+  if (origin.via === 'web') {
+    origin.notices.push(html);
     return;
   }
   await reply(scope, html);
@@ -228,20 +237,8 @@ export async function performAction(scope: Scope, ticketId: number, requested: R
         createdAt: scope.now,
       },
     });
-    if (extras.attachments?.length) {
-      await tx.attachment.createMany({
-        data: extras.attachments.map((a) => ({
-          ticketId: ticket.id,
-          eventId: event.id,
-          platform: scope.chat.platform,
-          type: a.type,
-          fileId: a.fileId,
-          fileUniqueId: a.fileUniqueId ?? null,
-          fileName: a.fileName ?? null,
-          mimeType: a.mimeType ?? null,
-        })),
-      });
-    }
+    // The files travel on as the stored rows, so a copy fetched for another platform is kept once.
+    if (extras.attachments?.length) extras = { ...extras, attachments: await storeAttachments(tx, ticket.id, event.id, extras.attachments, scope.chat.platform) };
     const after = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: withRelations });
     await applyEffects(scope, before(ticket), after, decision, action, extras);
     scope.out.wakeAt(await rescheduleReminder(tx, ticket.id, scope.settings));
@@ -327,7 +324,7 @@ function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketA
 }
 
 function deadlineText(scope: Scope, at: Date | null): string {
-  return at ? formatDateTime(at, scope.config.APP_TIMEZONE) : '—';
+  return at ? formatDateTime(at, scope.settings.timezone) : '—';
 }
 
 /** Where a ticket's commune hears about it: the chat it came from and the commune's groups. */
@@ -378,7 +375,7 @@ async function applyEffects(
             await out.card(to, t.id, 'department');
             const files = await tx.attachment.findMany({ where: { ticketId: t.id, event: { kind: 'created' } } });
             if (files.length) {
-              await out.send(to, { html: tr('notice-attachments', { code: t.code }), attachments: files.map((f) => ({ type: f.type as 'photo' | 'document', fileId: f.fileId, fileName: f.fileName })) }, { ticketId: t.id, purpose: 'dept-files' });
+              await out.send(to, { html: tr('notice-attachments', { code: t.code }), attachments: files.map(attachmentRefOf) }, { ticketId: t.id, purpose: 'dept-files' });
             }
           }
         }
@@ -387,12 +384,12 @@ async function applyEffects(
       case 'notify_communes': {
         const chats = await communeChats(tx, t);
         let html: string;
-        let buttons: OutboundButton[][] | undefined;
+        let choices: OutboundButton[][] | undefined;
         let attachments: AttachmentRef[] | undefined;
         switch (action.kind) {
           case 'answer': {
             html = tr('notice-commune-answer', { code: t.code, department: deptName, text: userText(d.event.text ?? '') });
-            buttons = communeAnswerButtons(scope, t.id);
+            choices = communeAnswerButtons(scope, t.id);
             attachments = extras.attachments;
             break;
           }
@@ -415,7 +412,7 @@ async function applyEffects(
             continue;
         }
         for (const chat of chats) {
-          await out.send(addressOf(chat), { html, ...(buttons ? { buttons } : {}), ...(attachments?.length ? { attachments } : {}) }, { ticketId: t.id, purpose: `commune-${action.kind}` });
+          await out.send(addressOf(chat), { html, ...(choices ? { choices } : {}), ...(attachments?.length ? { attachments } : {}) }, { ticketId: t.id, purpose: `commune-${action.kind}` });
         }
         break;
       }
@@ -432,8 +429,8 @@ async function applyEffects(
       case 'notify_support_lead': {
         if (action.kind !== 'request_extension') break;
         const html = tr('notice-support-extension', { code: t.code, department: deptName, days: action.workingDays, reason, leads: await supportLeadMentions(tx, tr) });
-        const buttons = [[{ text: tr('btn-approve-extension'), data: `t:ext_yes:${t.id}` }, { text: tr('btn-deny-extension'), data: `t:ext_no:${t.id}` }]];
-        for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html, buttons }, { ticketId: t.id, purpose: 'extension-request' });
+        const choices = [[{ text: tr('btn-approve-extension'), data: `t:ext_yes:${t.id}` }, { text: tr('btn-deny-extension'), data: `t:ext_no:${t.id}` }]];
+        for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html, choices }, { ticketId: t.id, purpose: 'extension-request' });
         break;
       }
       case 'update_cards':

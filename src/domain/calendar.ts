@@ -111,7 +111,7 @@ function toMs(at: Date): number {
  * UTC offsets of one zone, cached per UTC hour. An hour that contains a transition is marked
  * (NaN) and computed exactly on every call; real zones have at most a few such hours a year.
  */
-class ZoneOffsets {
+export class ZoneOffsets {
   private readonly fmt: Intl.DateTimeFormat;
   private readonly byHour = new Map<number, number>();
 
@@ -174,6 +174,23 @@ class ZoneOffsets {
   }
 }
 
+const zones = new Map<string, ZoneOffsets>();
+
+/** The one place wall-clock times are worked out: offsets of `zone`, shared by every caller. */
+export function zoneOffsets(zone: string): ZoneOffsets {
+  let z = zones.get(zone);
+  if (!z) zones.set(zone, (z = new ZoneOffsets(zone)));
+  return z;
+}
+
+/**
+ * The wall-clock time in `zone` as a Date whose UTC fields carry it. Zone-less consumers
+ * (spreadsheet dates, formatting) read the UTC fields and so show the province's local time.
+ */
+export function localWallClock(at: Date, zone: string): Date {
+  return new Date(at.getTime() + zoneOffsets(zone).at(toMs(at)));
+}
+
 /** One local day, resolved to UTC. Intervals are sorted, disjoint and non-empty. */
 interface Day {
   readonly date: string;
@@ -200,7 +217,7 @@ export class WorkingCalendar {
       throw new CalendarConfigError(`unknown time zone ${JSON.stringify(config.timezone)}`);
     }
     this.timezone = config.timezone;
-    this.offsets = new ZoneOffsets(config.timezone);
+    this.offsets = zoneOffsets(config.timezone);
 
     const weekdays = new Set<number>();
     for (const d of config.workingDays) {

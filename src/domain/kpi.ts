@@ -1,5 +1,6 @@
 import { AWAITING_DEPARTMENT, CLOSED_STATUSES } from './types.js';
 import type { DueState, ReportClock, TicketSnapshot } from './report-types.js';
+import { SATISFACTIONS, SATISFACTION_SCORES, type Satisfaction } from './satisfaction.js';
 
 /**
  * Service-level figures for tickets and departments. All durations are working time from the
@@ -47,6 +48,8 @@ export interface DepartmentKpi extends KpiSummary {
   open: number;
   dueSoon: number;
   overdue: number;
+  /** What became of the department's answers (see `closureKpi`). */
+  closure: ClosureKpi;
 }
 
 /** Not resolved and not rejected. */
@@ -153,6 +156,117 @@ export function departmentKpis(tickets: readonly TicketSnapshot[], ctx: ReportCl
       else if (state === 'overdue') overdue += 1;
     }
     const summary = summarizeKpis(group.tickets.map((t) => ticketKpi(t, ctx)));
-    return { departmentCode: code, departmentName: group.name, open, dueSoon, overdue, ...summary };
+    return { departmentCode: code, departmentName: group.name, open, dueSoon, overdue, ...summary, closure: closureKpi(group.tickets) };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closing the loop: confirmation, satisfaction, reopening, auto-close
+
+/**
+ * What became of the answers in a set of tickets (one department's, grouped as in departmentKpis
+ * by the department a ticket sits with now; or all tickets for the province). Definitions:
+ *
+ * - `answered`: tickets with at least one department answer (`firstAnsweredAt` set), whatever
+ *   their state now: waiting for the commune, confirmed, auto-closed, reopened, raised further.
+ * - `confirmed`: answered tickets a commune confirmed (`confirmedAt` set).
+ *   confirmedShare = confirmed / answered. Answers still waiting for the commune are in the
+ *   denominator: the share says how many answers communes have accepted so far.
+ * - `rated`: tickets whose commune answered the satisfaction question; `satisfaction` counts each
+ *   answer, satisfactionShares = each count / rated, satisfactionScore = the mean of
+ *   SATISFACTION_SCORES over the rated tickets (0–100). A commune that confirmed without answering
+ *   and auto-closed tickets give no answer and are left out: the score is the communes' own word.
+ * - `reopened`: answered tickets reopened at least once (one or more `reopened` events in the
+ *   audit trail, reopenings after an auto-close included). reopenRate = reopened / answered.
+ * - `resolved`: tickets in state resolved; `autoClosed`: those of them resolved by the auto-close
+ *   rather than by a commune. autoClosedShare = autoClosed / resolved.
+ *
+ * Every share is in [0, 1], and null when its denominator is 0, so "no data" is shown as "—" and
+ * never as 0 % or 100 %.
+ */
+export interface ClosureKpi {
+  answered: number;
+  confirmed: number;
+  confirmedShare: number | null;
+  rated: number;
+  satisfaction: Record<Satisfaction, number>;
+  satisfactionShares: Record<Satisfaction, number> | null;
+  /** 0–100; null when nobody answered the question. */
+  satisfactionScore: number | null;
+  reopened: number;
+  reopenRate: number | null;
+  resolved: number;
+  autoClosed: number;
+  autoClosedShare: number | null;
+}
+
+/** Event kind the workflow records when a commune reopens a ticket. */
+export const REOPENED_EVENT = 'reopened';
+
+/** How many times the ticket was reopened, from its audit trail. */
+export function timesReopened(ticket: Pick<TicketSnapshot, 'events'>): number {
+  let n = 0;
+  for (const e of ticket.events) if (e.kind === REOPENED_EVENT) n += 1;
+  return n;
+}
+
+/** Resolved by the auto-close, not by a commune's confirmation. */
+export function isAutoClosed(ticket: Pick<TicketSnapshot, 'status' | 'autoClosedAt'>): boolean {
+  return ticket.status === 'resolved' && ticket.autoClosedAt !== null;
+}
+
+/** `part / whole`, null when there is no whole. */
+export function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/** The mean score of satisfaction counts (0–100), null when there are none. */
+export function satisfactionScore(counts: Readonly<Record<Satisfaction, number>>): number | null {
+  let rated = 0;
+  let points = 0;
+  for (const s of SATISFACTIONS) {
+    rated += counts[s];
+    points += counts[s] * SATISFACTION_SCORES[s];
+  }
+  return rated === 0 ? null : points / rated;
+}
+
+/** Confirmation, satisfaction, reopen and auto-close figures of a set of tickets (definitions above). */
+export function closureKpi(tickets: readonly TicketSnapshot[]): ClosureKpi {
+  let answered = 0;
+  let confirmed = 0;
+  let reopened = 0;
+  let resolved = 0;
+  let autoClosed = 0;
+  const satisfaction: Record<Satisfaction, number> = { hai_long: 0, tam_duoc: 0, chua_hai_long: 0 };
+  for (const ticket of tickets) {
+    if (ticket.satisfaction !== null) satisfaction[ticket.satisfaction] += 1;
+    if (ticket.status === 'resolved') {
+      resolved += 1;
+      if (isAutoClosed(ticket)) autoClosed += 1;
+    }
+    // Confirming and reopening both need an answer first; a ticket without one cannot weigh on them.
+    if (ticket.firstAnsweredAt === null) continue;
+    answered += 1;
+    if (ticket.confirmedAt !== null) confirmed += 1;
+    if (timesReopened(ticket) > 0) reopened += 1;
+  }
+  const rated = SATISFACTIONS.reduce((n, s) => n + satisfaction[s], 0);
+  return {
+    answered,
+    confirmed,
+    confirmedShare: share(confirmed, answered),
+    rated,
+    satisfaction,
+    satisfactionShares:
+      rated === 0
+        ? null
+        : { hai_long: satisfaction.hai_long / rated, tam_duoc: satisfaction.tam_duoc / rated, chua_hai_long: satisfaction.chua_hai_long / rated },
+    satisfactionScore: satisfactionScore(satisfaction),
+    reopened,
+    reopenRate: share(reopened, answered),
+    resolved,
+    autoClosed,
+    autoClosedShare: share(autoClosed, resolved),
+  };
 }

@@ -1,3 +1,4 @@
+import type { Satisfaction } from './satisfaction.js';
 import type { Priority, TicketStatus } from './types.js';
 
 /**
@@ -38,11 +39,18 @@ export interface TicketSnapshot {
   /** Latest answer. */
   answeredAt: Date | null;
   resolvedAt: Date | null;
+  /** When a commune confirmed the answer; null while unconfirmed and for tickets that closed by themselves. */
+  confirmedAt: Date | null;
+  /** The confirming commune's answer to "was the answer helpful?"; null when not given. */
+  satisfaction: Satisfaction | null;
+  /** Set while the ticket stands resolved by the auto-close (nobody confirmed or reopened in time). */
+  autoClosedAt: Date | null;
   /** Current answer deadline, extensions included. */
   dueAt: Date | null;
   answerText: string | null;
   /** Set when this report was merged into another ticket about the same issue. */
   parentCode: string | null;
+  /** The whole audit trail in time order; reopenings are counted from its `reopened` events. */
   events: TicketEventSnapshot[];
 }
 

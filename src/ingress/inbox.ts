@@ -3,10 +3,11 @@ import { classifyFailure, describeFailure } from '../db/errors.js';
 import type { Platform } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { Queues } from '../queues/queues.js';
+import type { IngressSink } from '../platforms/plugin.js';
 
 export type AcceptResult = 'accepted' | 'duplicate';
 
-/** An update that passed the ingress check (see telegram-update.ts): clean, and keyed by its chat. */
+/** An update that passed the ingress check of its platform (each plug-in's update.ts): clean, and keyed by its chat. */
 export interface CheckedUpdate {
   updateId: string;
   payload: object;
@@ -63,7 +64,7 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
     },
 
     async markUnstorable(updateId, reason) {
-      const marker = JSON.stringify({ update_id: Number(updateId), unstorable: true });
+      const marker = JSON.stringify({ update_id: /^\d+$/.test(updateId) ? Number(updateId) : updateId, unstorable: true });
       await deps.prisma.$executeRaw`
         INSERT INTO "InboundUpdate" ("platform", "updateId", "payload", "processedAt", "error")
         VALUES (${platform}::"Platform", ${updateId}, ${marker}::jsonb, now(), ${`could not store: ${reason}`.slice(0, 1000)})
@@ -71,6 +72,11 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
       deps.logger.warn({ platform, updateId, reason }, 'update cannot be stored; recorded as skipped');
     },
   };
+}
+
+/** What pollers hand updates to: the inbox behind the platform's ingress check. */
+export function ingressSink(inbox: Inbox): IngressSink {
+  return { store: (update) => storeOrMark(inbox, update), refuse: (updateId, reason) => inbox.markUnstorable(updateId, reason) };
 }
 
 /**

@@ -5,7 +5,7 @@
  * normalised to NFC so the same Vietnamese word typed on two keyboards compares equal.
  */
 
-/** Deeper than any real update (Telegram nests a message at most a few levels). */
+/** Deeper than any real update (platforms nest a message at most a few levels). */
 export const MAX_JSON_DEPTH = 32;
 
 export type Sanitized = { ok: true; value: unknown } | { ok: false; reason: 'too_deep' | 'not_json' };

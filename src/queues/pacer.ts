@@ -57,11 +57,17 @@ export class ChatPacer {
     return isGroup ? this.groupIntervalMs : this.privateIntervalMs;
   }
 
-  /** Reserves a slot; returns the epoch ms at which this message may go. */
-  async reserve(platform: string, chatId: string, isGroup: boolean, now = Date.now()): Promise<number> {
-    const interval = this.intervalFor(isGroup);
-    if (interval <= 0 && !(isGroup && this.groupPerWindow > 0)) return now;
-    const limit = isGroup ? this.groupPerWindow : 0;
+  /**
+   * Reserves a slot; returns the epoch ms at which this message may go. `limits` are the channel's
+   * own (each platform has its own); without them the pacer's defaults apply.
+   */
+  async reserve(platform: string, chatId: string, isGroup: boolean, limitsOrNow?: { chatIntervalMs: number; groupPerMinute: number } | number, at?: number): Promise<number> {
+    const limits = typeof limitsOrNow === 'object' ? limitsOrNow : undefined;
+    const now = typeof limitsOrNow === 'number' ? limitsOrNow : (at ?? Date.now());
+    const interval = limits ? limits.chatIntervalMs : this.intervalFor(isGroup);
+    const groupLimit = limits ? limits.groupPerMinute : this.groupPerWindow;
+    if (interval <= 0 && !(isGroup && groupLimit > 0)) return now;
+    const limit = isGroup ? groupLimit : 0;
     const member = `${now}:${process.pid}:${this.seq++}:${Math.random()}`;
     const key = this.key(platform, chatId);
     return Number(await this.redis.eval(RESERVE, 2, key, `${key}:win`, now, interval, limit, this.windowMs, member));

@@ -1,13 +1,26 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { localWallClock } from '../domain/digest.js';
-import { departmentKpis, isOpen, summarizeKpis, ticketDueState, ticketKpi, type Timeliness } from '../domain/kpi.js';
+import { localWallClock } from '../domain/calendar.js';
+import {
+  closureKpi,
+  departmentKpis,
+  isOpen,
+  summarizeKpis,
+  ticketDueState,
+  ticketKpi,
+  timesReopened,
+  type ClosureKpi,
+  type Timeliness,
+} from '../domain/kpi.js';
 import { DEFAULT_TIME_ZONE, HOUR_MS, type ReportClock, type TicketSnapshot } from '../domain/report-types.js';
+import { satisfactionLabelKey } from '../domain/satisfaction.js';
 import type { Translate } from '../i18n/index.js';
 
 /**
  * The .xlsx export leaders attach to written reports: every ticket, every event of its timeline,
- * and a per-department summary. Headers come from the locale files; dates are real Excel dates.
+ * a per-department summary of deadlines and one of what became of the answers (confirmation,
+ * satisfaction, reopening, auto-close). Headers come from the locale files; dates are real Excel
+ * dates. New ticket columns go at the end, so sheets built on the earlier columns keep working.
  */
 
 export interface ExportOptions extends ReportClock {
@@ -79,6 +92,10 @@ export async function buildExportWorkbook(tickets: readonly TicketSnapshot[], op
       { header: h('text'), width: 60, kind: 'wrap' },
       { header: h('answer'), width: 60, kind: 'wrap' },
       { header: h('central'), width: 12 },
+      { header: h('satisfaction'), width: 16 },
+      { header: h('confirmed'), width: 17, kind: 'date' },
+      { header: h('auto-closed'), width: 17, kind: 'date' },
+      { header: h('reopened-count'), width: 12, kind: 'number' },
     ],
     ordered.map((ticket) => [
       ticket.code,
@@ -98,6 +115,10 @@ export async function buildExportWorkbook(tickets: readonly TicketSnapshot[], op
       ticket.text,
       ticket.answerText,
       ticket.flaggedCentral ? t('digest-export-yes') : t('digest-export-no'),
+      ticket.satisfaction ? t(satisfactionLabelKey(ticket.satisfaction)) : null,
+      date(ticket.confirmedAt),
+      date(ticket.autoClosedAt),
+      timesReopened(ticket),
     ]),
   );
 
@@ -125,9 +146,8 @@ export async function buildExportWorkbook(tickets: readonly TicketSnapshot[], op
   );
 
   const collator = new Intl.Collator('vi');
-  const summaryRows: CellValue[][] = departmentKpis(ordered, opts)
-    .sort((a, b) => collator.compare(a.departmentName, b.departmentName))
-    .map((d) => summaryRow(d.departmentName, d));
+  const departments = departmentKpis(ordered, opts).sort((a, b) => collator.compare(a.departmentName, b.departmentName));
+  const summaryRows: CellValue[][] = departments.map((d) => summaryRow(d.departmentName, d));
   const unassigned = ordered.filter((ticket) => !ticket.departmentCode);
   if (unassigned.length > 0) summaryRows.push(summaryRow(t('digest-no-department'), totalsOf(unassigned, opts)));
   summaryRows.push(summaryRow(t('digest-export-total-row'), totalsOf(ordered, opts)));
@@ -145,6 +165,38 @@ export async function buildExportWorkbook(tickets: readonly TicketSnapshot[], op
       { header: h('median'), width: 22, kind: 'number', numFmt: '0.0' },
     ],
     summaryRows,
+    { boldLastRow: true },
+  );
+
+  // Same rows as the summary above: departments by name, tickets without one, then the total.
+  const closureRows: CellValue[][] = departments.map((d) => closureRow(d.departmentName, d.closure));
+  if (unassigned.length > 0) closureRows.push(closureRow(t('digest-no-department'), closureKpi(unassigned)));
+  closureRows.push(closureRow(t('digest-export-total-row'), closureKpi(ordered)));
+  const percentColumn = (key: string): Column => ({ header: h(key), width: 14, kind: 'number', numFmt: '0.0' });
+  const countColumn = (key: string): Column => ({ header: h(key), width: 12, kind: 'number' });
+  addSheet(
+    workbook,
+    t('digest-export-sheet-closure'),
+    [
+      { header: h('department'), width: 34 },
+      countColumn('answered-count'),
+      countColumn('confirmed-count'),
+      percentColumn('confirmed-rate'),
+      countColumn('rated-count'),
+      countColumn('hai-long-count'),
+      countColumn('tam-duoc-count'),
+      countColumn('chua-hai-long-count'),
+      percentColumn('hai-long-rate'),
+      percentColumn('tam-duoc-rate'),
+      percentColumn('chua-hai-long-rate'),
+      { header: h('satisfaction-score'), width: 16, kind: 'number', numFmt: '0.0' },
+      countColumn('reopened-tickets'),
+      percentColumn('reopen-rate'),
+      countColumn('resolved-count'),
+      countColumn('auto-closed-count'),
+      percentColumn('auto-closed-rate'),
+    ],
+    closureRows,
     { boldLastRow: true },
   );
 
@@ -179,8 +231,34 @@ function summaryRow(label: string, f: SummaryFigures): CellValue[] {
     f.overdue,
     f.answered,
     f.onTime,
-    f.onTimeRate === null ? null : Math.round(f.onTimeRate * 1000) / 10,
+    asPercent(f.onTimeRate),
     f.medianAnswerMs === null ? null : Math.round((f.medianAnswerMs / HOUR_MS) * 10) / 10,
+  ];
+}
+
+/** A share as a percentage with one decimal; no share (nothing to divide by) leaves the cell empty, never 0. */
+const asPercent = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 1000) / 10);
+
+function closureRow(label: string, k: ClosureKpi): CellValue[] {
+  const shares = k.satisfactionShares;
+  return [
+    label,
+    k.answered,
+    k.confirmed,
+    asPercent(k.confirmedShare),
+    k.rated,
+    k.satisfaction.hai_long,
+    k.satisfaction.tam_duoc,
+    k.satisfaction.chua_hai_long,
+    asPercent(shares?.hai_long ?? null),
+    asPercent(shares?.tam_duoc ?? null),
+    asPercent(shares?.chua_hai_long ?? null),
+    k.satisfactionScore === null ? null : Math.round(k.satisfactionScore * 10) / 10,
+    k.reopened,
+    asPercent(k.reopenRate),
+    k.resolved,
+    k.autoClosed,
+    asPercent(k.autoClosedShare),
   ];
 }
 

@@ -1,16 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Db } from '../db/client.js';
 import { describeFailure } from '../db/errors.js';
-import type { Logger } from '../logger.js';
+import type { FileLinks } from '../core/files.js';
 import { storeOrMark, type Inbox } from '../ingress/inbox.js';
-import { checkTelegramUpdate } from '../ingress/telegram-update.js';
+import type { Logger } from '../logger.js';
+import type { PlatformPlugin } from '../platforms/plugin.js';
 import type { Metrics } from './metrics.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 /**
- * Longest a webhook waits for the update to be stored. Past it the answer is 503 and Telegram sends
- * the update again later; a store that still completes makes that resend a harmless duplicate.
+ * Longest a webhook waits for the update to be stored. Past it the answer is 503 and the platform
+ * sends the update again later; a store that still completes makes that resend a harmless duplicate.
  */
 const ACCEPT_DEADLINE_MS = 4_500;
 
@@ -25,12 +26,18 @@ export function secretMatches(given: string | undefined, expected: string): bool
 export interface HttpDeps {
   logger: Logger;
   metrics: Metrics;
-  /** `inbox` is null while the app is still starting (the webhook answers 503 until then). */
-  telegram?: { secret: string; inbox: () => Inbox | null } | undefined;
+  /** The platforms whose webhooks are mounted (those configured for webhook mode). */
+  platforms: readonly PlatformPlugin[];
+  /** The inbox of a platform; null while the app is still starting (webhooks answer 503 until then). */
+  inbox: (platform: PlatformPlugin['platform']) => Inbox | null;
   ready: () => Promise<Record<string, boolean>>;
   isShuttingDown: () => boolean;
+  /** Stored files by signed URL (for platforms that take files by URL only); null until the database is up. */
+  files?: () => { links: FileLinks; prisma: Db } | null;
   /** Overrides ACCEPT_DEADLINE_MS. */
   acceptDeadlineMs?: number;
+  /** More routes on the same server (the web desk). */
+  extend?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 class Deadline extends Error {}
@@ -45,117 +52,109 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-class BodyTooLarge extends Error {}
-
-/**
- * Reads the body, refusing more than MAX_BODY_BYTES. An oversized body is still read to its end (up
- * to a bound) so the client hears the 413 instead of a connection reset in mid-upload.
- */
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_DRAIN_BYTES) throw new BodyTooLarge();
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-  }
-  if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+/** A JSON body that did not parse: the client's fault, answered 400. */
+class MalformedBody extends Error {
+  statusCode = 400;
 }
 
 /**
- * HTTP: webhooks, health and metrics. The webhook only validates, stores and enqueues, then
- * answers: Telegram resends anything that did not get a 2xx, so a slow or failed store must
- * answer 5xx fast rather than hang.
+ * HTTP on Fastify: the webhooks of every configured platform (from one table), health, readiness,
+ * metrics, stored files by signed URL, and whatever `extend` mounts (the web desk). A webhook only
+ * validates, stores and enqueues, then answers: platforms resend anything that did not get a 2xx,
+ * so a slow or failed store answers 5xx fast rather than hang.
  */
-export function createHttpServer(deps: HttpDeps): Server {
-  return createServer((req, res) => {
-    handle(deps, req, res).catch((err: Error) => {
-      deps.logger.error({ err: err.message, url: req.url }, 'http handler failed');
-      if (!res.headersSent) send(res, 500, { ok: false, error: 'internal error' });
-      else res.end();
-    });
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, trustProxy: true, return503OnClosing: false, forceCloseConnections: true });
+
+  // Bodies are parsed here, never by a library that recurses: a deeply nested body is refused by
+  // the platform's check (which never recurses either), not by a stack overflow.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'text/plain', '*'] as never, { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new MalformedBody('malformed JSON'), undefined);
+    }
   });
-}
 
-async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (req.method === 'GET' && url.pathname === '/healthz') {
-    send(res, deps.isShuttingDown() ? 503 : 200, { status: deps.isShuttingDown() ? 'stopping' : 'ok' });
-    return;
-  }
-  if (req.method === 'GET' && url.pathname === '/readyz') {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 413) deps.metrics.webhookRejected.inc({ reason: 'too_large' });
+    else if (status === 400) deps.metrics.webhookRejected.inc({ reason: 'malformed' });
+    if (status >= 500) deps.logger.error({ err: err.message, url: req.url }, 'http handler failed');
+    void reply.code(status).send({ ok: false, error: status === 413 ? 'body too large' : status === 400 ? err.message || 'bad request' : status >= 500 ? 'internal error' : err.message });
+  });
+  app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ ok: false, error: 'not found' }));
+
+  app.get('/healthz', async (_req, reply) => reply.code(deps.isShuttingDown() ? 503 : 200).send({ status: deps.isShuttingDown() ? 'stopping' : 'ok' }));
+
+  app.get('/readyz', async (_req, reply) => {
     const checks = await deps.ready();
     // `missing` names what to fix without reading the checks: ["redis"], ["postgres"], ["startup"].
     const missing = Object.keys(checks).filter((name) => !checks[name]);
     const ok = missing.length === 0 && !deps.isShuttingDown();
-    send(res, ok ? 200 : 503, { status: ok ? 'ready' : deps.isShuttingDown() ? 'stopping' : 'not ready', missing, checks });
-    return;
-  }
-  if (req.method === 'GET' && url.pathname === '/metrics') {
-    send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
-    return;
-  }
-  if (url.pathname === '/webhook/telegram') {
-    await telegramWebhook(deps, req, res);
-    return;
-  }
-  send(res, 404, { ok: false, error: 'not found' });
-}
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : deps.isShuttingDown() ? 'stopping' : 'not ready', missing, checks });
+  });
 
-async function telegramWebhook(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const tg = deps.telegram;
-  if (!tg) return send(res, 404, { ok: false, error: 'telegram webhook is not enabled' });
-  if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method not allowed' });
-  const given = req.headers['x-telegram-bot-api-secret-token'];
-  if (!secretMatches(Array.isArray(given) ? given[0] : given, tg.secret)) {
-    deps.metrics.webhookRejected.inc({ reason: 'secret' });
-    req.resume();
-    return send(res, 401, { ok: false, error: 'unauthorized' });
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+
+  for (const plugin of deps.platforms) {
+    const route = plugin.webhook;
+    if (!route) continue;
+    app.route({
+      method: ['POST'],
+      url: route.path,
+      // The secret is checked before the body is read: a stranger's request costs nothing.
+      onRequest: async (req, reply) => {
+        const given = req.headers[route.secretHeader];
+        if (!secretMatches(Array.isArray(given) ? given[0] : given, route.secret)) {
+          deps.metrics.webhookRejected.inc({ reason: 'secret' });
+          return reply.code(401).send({ ok: false, error: 'unauthorized' });
+        }
+      },
+      handler: async (req, reply) => {
+        // Checked before storing: what fails the check would fail the same way on every resend.
+        const verdict = route.check(req.body);
+        if (!verdict.ok) {
+          if (verdict.ignored) return reply.code(200).send({ ok: true, result: 'ignored' });
+          deps.metrics.webhookRejected.inc({ reason: 'invalid' });
+          deps.logger.info({ platform: plugin.platform, updateId: verdict.updateId, reason: verdict.reason }, 'webhook update refused');
+          return reply.code(400).send({ ok: false, error: verdict.updateId === null ? `not a ${plugin.platform} update: ${verdict.reason}` : `cannot be stored: ${verdict.reason}` });
+        }
+        const inbox = deps.inbox(plugin.platform);
+        try {
+          if (!inbox) throw new Error('still starting: waiting for PostgreSQL or Redis');
+          const result = await withDeadline(storeOrMark(inbox, verdict), deps.acceptDeadlineMs ?? ACCEPT_DEADLINE_MS);
+          if (result === 'unstorable') {
+            deps.metrics.webhookRejected.inc({ reason: 'unstorable' });
+            return reply.code(400).send({ ok: false, error: 'cannot be stored' });
+          }
+          deps.metrics.updatesReceived.inc({ platform: plugin.platform, result });
+          return reply.code(200).send({ ok: true, result });
+        } catch (err) {
+          // Not stored because the store is unavailable or slow: 5xx, so the platform delivers it again later.
+          deps.logger.warn({ err: describeFailure(err), platform: plugin.platform, updateId: verdict.updateId }, 'could not store update; answered 503');
+          return reply.code(503).send({ ok: false, error: 'temporarily unavailable' });
+        }
+      },
+    });
   }
-  let body: Buffer;
-  try {
-    body = await readBody(req);
-  } catch (err) {
-    if (err instanceof BodyTooLarge) {
-      deps.metrics.webhookRejected.inc({ reason: 'too_large' });
-      return send(res, 413, { ok: false, error: 'body too large' });
-    }
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    deps.metrics.webhookRejected.inc({ reason: 'malformed' });
-    return send(res, 400, { ok: false, error: 'malformed JSON' });
-  }
-  // Checked before storing: what fails the check would fail the same way on every resend.
-  const verdict = checkTelegramUpdate(json);
-  if (!verdict.ok) {
-    deps.metrics.webhookRejected.inc({ reason: 'invalid' });
-    deps.logger.info({ updateId: verdict.updateId, reason: verdict.reason }, 'webhook update refused');
-    return send(res, 400, { ok: false, error: verdict.updateId === null ? 'not a Telegram update' : `cannot be stored: ${verdict.reason}` });
-  }
-  const inbox = tg.inbox();
-  try {
-    if (!inbox) throw new Error('still starting: waiting for PostgreSQL or Redis');
-    const result = await withDeadline(storeOrMark(inbox, verdict), deps.acceptDeadlineMs ?? ACCEPT_DEADLINE_MS);
-    if (result === 'unstorable') {
-      deps.metrics.webhookRejected.inc({ reason: 'unstorable' });
-      return send(res, 400, { ok: false, error: 'cannot be stored' });
-    }
-    deps.metrics.updatesReceived.inc({ platform: 'telegram', result });
-    send(res, 200, { ok: true, result });
-  } catch (err) {
-    // Not stored because the store is unavailable or slow: 5xx, so Telegram delivers it again later.
-    deps.logger.warn({ err: describeFailure(err), updateId: verdict.updateId }, 'could not store update; answered 503');
-    send(res, 503, { ok: false, error: 'temporarily unavailable' });
-  }
+  app.get<{ Params: { id: string; sig: string } }>('/files/:id/:sig/*', async (req, reply) => {
+    const files = deps.files?.();
+    if (!files || !files.links.verify(req.params.id, req.params.sig)) return reply.code(404).send({ ok: false, error: 'not found' });
+    const file = await files.prisma.storedFile.findUnique({ where: { id: req.params.id } }).catch(() => null);
+    if (!file) return reply.code(404).send({ ok: false, error: 'not found' });
+    return reply
+      .header('content-type', file.mimeType)
+      .header('content-length', file.size)
+      .header('cache-control', 'private, max-age=86400')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+      .send(Buffer.from(file.data));
+  });
+
+  await deps.extend?.(app);
+  return app;
 }

@@ -4,6 +4,7 @@ import type { TicketSnapshot } from '../domain/report-types.js';
 import { createTranslator, isLocale, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { OutboxWriter } from '../core/outbox-writer.js';
+import type { ChannelDirectory } from '../core/port.js';
 import { composeDigest, DAILY_DIGEST, digestSince, writeDigest, type ChartRenderer } from '../core/reports.js';
 import { addressOf } from '../core/scope.js';
 import { loadTicketSnapshots } from '../core/snapshots.js';
@@ -14,6 +15,8 @@ import { calendarFrom, type Settings } from '../settings.js';
 
 export interface DigestDeps {
   prisma: Db;
+  /** What each chat's channel can show (the digest is split at its limit). */
+  channels: ChannelDirectory;
   settings: Settings;
   logger: Logger;
   queues: Queues;
@@ -78,14 +81,14 @@ export function createDigestProcessor(deps: DigestDeps) {
           now,
           since,
           t: createTranslator(locale),
-          platform: chat.platform,
+          maxLength: deps.channels.capabilities(chat.platform).maxTextLength,
           logger: log,
           ...(deps.renderChart ? { renderChart: deps.renderChart } : {}),
         });
         const created = await deps.prisma.$transaction(async (tx) => {
           // Another replica's insert of the same key waits for its commit, then fails with P2002.
           await tx.digestRun.create({ data: { chatId: chat.id, localDate, kind: DAILY_DIGEST, createdAt: now } });
-          const out = new OutboxWriter(tx);
+          const out = new OutboxWriter(tx, deps.channels, now);
           await writeDigest(out, addressOf(chat), content, { purpose: 'digest' });
           return out.created;
         });

@@ -4,26 +4,34 @@ import type { Settings } from '../settings.js';
 import type { Db } from '../db/client.js';
 import type { OutboundMessage } from '../generated/prisma/client.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
+import { htmlToPlain } from '../core/presentation/markup.js';
 import type { Logger } from '../logger.js';
 import { notifyAdmins, type AdminNotice } from '../core/admin-notices.js';
 import { renderCard } from '../core/cards.js';
-import { OutboxWriter, type OutboxPayload } from '../core/outbox-writer.js';
+import { ensureStoredFile, type FileLinks } from '../core/files.js';
+import type { AdminDirectory } from '../core/inbound.js';
+import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox-writer.js';
+import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
 import type { Queues } from '../queues/queues.js';
-import { ChannelError, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundRequest } from '../platforms/types.js';
+import { ChannelError, FileUnavailable, type AttachmentRef, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundFile, type OutboundRequest } from '../core/port.js';
 import type { Platform } from '../domain/types.js';
+import type { PlatformRegistry } from '../platforms/plugin.js';
 
 export interface OutboxDeps {
   prisma: Db;
   config: Config;
-  /** For "sắp đến hạn" / "quá hạn" on cards. */
-  settings?: Settings;
+  /** For "sắp đến hạn" / "quá hạn" on cards, the time zone, and the admins' notices. */
+  settings: Settings;
   logger: Logger;
   queues: Queues;
   pacer: ChatPacer;
-  channels: Partial<Record<Platform, Channel>>;
+  platforms: PlatformRegistry;
+  admins: AdminDirectory;
+  /** Signed URLs of stored files, for channels that take files by URL only. */
+  files: FileLinks;
   /** The business clock, for a card's "sắp đến hạn" / "quá hạn". */
   clock?: () => Date;
 }
@@ -105,31 +113,97 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     }).catch((err: Error) => logger.warn({ err: err.message }, 'could not tell the admins about a parked message'));
   }
 
+  /**
+   * A message's files made ready for the target channel: its own file ids as they are; files from
+   * another platform fetched once (size-capped), kept, and uploaded or linked by a signed URL where
+   * the channel only takes URLs. What cannot travel is named in a line added to the text.
+   */
+  async function resolveFiles(refs: readonly AttachmentRef[], target: Channel): Promise<{ files: OutboundFile[]; missing: number }> {
+    const files: OutboundFile[] = [];
+    let missing = 0;
+    for (const ref of refs) {
+      const base = { type: ref.type, fileName: ref.fileName ?? null, mimeType: ref.mimeType ?? null };
+      // A ref without a platform was written before refs named one: its id is the chat's own platform's.
+      if (ref.fileId && (ref.platform === undefined || ref.platform === target.platform)) {
+        files.push({ ...base, via: 'id', fileId: ref.fileId });
+        continue;
+      }
+      if (ref.type === 'document' && !target.capabilities.documents) {
+        missing++;
+        continue;
+      }
+      const source = ref.platform ? deps.platforms.channel(ref.platform) : undefined;
+      try {
+        const stored = await ensureStoredFile(prisma, ref, (r) => {
+          if (!source) throw new FileUnavailable('unreachable', `no ${r.platform ?? 'source'} channel to fetch the file from`);
+          return source.fetchFile(r, deps.config.FILE_MAX_BYTES);
+        });
+        const named = { ...base, fileName: base.fileName ?? stored.fileName, mimeType: stored.mimeType };
+        if (target.capabilities.uploads) files.push({ ...named, via: 'bytes', data: stored.data });
+        else {
+          const url = deps.files.url(stored);
+          if (url) files.push({ ...named, via: 'url', url });
+          else missing++;
+        }
+      } catch (err) {
+        if (!(err instanceof FileUnavailable)) throw err;
+        logger.info({ reason: err.reason, detail: err.message }, 'attachment could not be passed on');
+        missing++;
+      }
+    }
+    return { files, missing };
+  }
+
+  /** The line that says files did not come along, in the channel's format. */
+  async function missingFilesNote(row: OutboundMessage, count: number, channel: Channel): Promise<string> {
+    const code = row.ticketId ? ((await prisma.ticket.findUnique({ where: { id: row.ticketId }, select: { code: true } }))?.code ?? '') : '';
+    const line = createTranslator('vi')('files-not-delivered', { count, code });
+    return channel.capabilities.format === 'html' ? escapeHtml(line) : line;
+  }
+
   async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<OutboundRequest> {
     const resume = progress ? { resume: progress } : {};
     switch (payload.op) {
-      case 'send':
-        return { op: 'send', chat, content: payload.content, ...resume };
+      case 'send': {
+        const content = legacyContent(payload.content);
+        const refs = content.attachments ?? [];
+        if (refs.length === 0) return { op: 'send', chat, content, ...resume };
+        const { files, missing } = await resolveFiles(refs, channel);
+        const text = missing > 0 ? [content.text, await missingFilesNote(row, missing, channel)].filter(Boolean).join('\n\n') : content.text;
+        return { op: 'send', chat, content: { ...content, text }, files, ...resume };
+      }
       case 'answer_action':
         return { op: 'answer_action', platform: chat.platform, actionId: payload.actionId, text: payload.text, alert: payload.alert };
-      case 'send_file':
+      case 'clear_buttons':
+        return { op: 'clear_buttons', chat, messageId: payload.messageId };
+      case 'send_file': {
         if (!row.fileData) throw new PermanentFailure('file message without data');
-        return {
-          op: 'send',
-          chat,
-          content: { html: payload.captionHtml, upload: { kind: payload.kind, fileName: row.fileName ?? 'file', mimeType: row.fileMime ?? 'application/octet-stream', data: row.fileData } },
-          ...resume,
-        };
+        const raw = (payload as { caption?: string; captionHtml?: string }).caption ?? (payload as { captionHtml?: string }).captionHtml ?? '';
+        const caption = channel.capabilities.format === 'html' ? raw : htmlToPlain(raw);
+        const file = { kind: payload.kind, fileName: row.fileName ?? 'file', mimeType: row.fileMime ?? 'application/octet-stream', data: row.fileData };
+        if (channel.capabilities.uploads) return { op: 'send', chat, content: { text: caption, upload: file }, ...resume };
+        // A channel that takes files by URL only gets a signed link to a stored copy (photos), or the caption alone.
+        if (payload.kind === 'photo' && deps.files.enabled) {
+          const stored = await ensureStoredFile(prisma, { type: 'photo', fileId: null }, async () => ({ data: file.data, mimeType: file.mimeType, fileName: file.fileName }));
+          const url = deps.files.url(stored)!;
+          return { op: 'send', chat, content: { text: caption }, files: [{ type: 'photo', fileName: file.fileName, mimeType: file.mimeType, via: 'url', url }], ...resume };
+        }
+        return { op: 'send', chat, content: { text: caption }, ...resume };
+      }
       case 'card': {
         if (row.ticketId === null) throw new PermanentFailure('card without ticket');
         const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: row.ticketId }, include: ticketView });
         const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: chat.platform, externalId: chat.externalId } } });
         const t = createTranslator(isLocale(chatRow?.locale) ? chatRow.locale : 'vi');
-        const content = renderCard(ticket, payload.view, t, deps.config.APP_TIMEZONE, deps.settings, deps.clock?.());
+        const now = deps.clock?.() ?? new Date();
+        const caps = channel.capabilities;
+        const message = renderCard(ticket, payload.view, t, deps.settings.timezone, deps.settings, now, caps.maxTextLength);
+        const prepared = await prisma.$transaction((tx) => prepareMessage(tx, chat, message, caps, { now, t, audience: null, ticketId: row.ticketId }));
+        const content = prepared.parts[0] ?? { text: '' };
         // Half posted (a file went out, its text did not): finish posting it rather than edit.
         if (progress) return { op: 'send', chat, content, resume: progress };
         // The card lives in one message per chat, edited in place once it exists.
-        const previous = channel.supportsEdits
+        const previous = caps.edits
           ? await prisma.outboundMessage.findFirst({
               where: { platform: chat.platform, chatExternalId: chat.externalId, ticketId: row.ticketId, purpose: row.purpose, status: 'sent', sentMessageId: { not: null } },
               orderBy: { id: 'desc' },
@@ -191,7 +265,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const state = job.data as SendState;
     const row = await prisma.outboundMessage.findUnique({ where: { id: BigInt(outboxId) } });
     if (!row || !isDue(row.status)) return 'skipped';
-    const channel = deps.channels[row.platform];
+    const channel = deps.platforms.channel(row.platform);
     if (!channel) {
       await markFailed(row, `${row.platform} channel is not configured`, 'never');
       return 'no-channel';
@@ -212,9 +286,10 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     };
 
     let slot: number | null = null;
-    const isGroup = chatRow ? chatRow.kind === 'group' : row.chatExternalId.startsWith('-');
-    const interval = payload.op === 'answer_action' ? 0 : deps.pacer.intervalFor(isGroup);
-    if (payload.op !== 'answer_action') {
+    const isGroup = chatRow ? chatRow.kind === 'group' : channel.isGroupAddress(row.chatExternalId);
+    const unpaced = payload.op === 'answer_action' || payload.op === 'clear_buttons';
+    const interval = unpaced ? 0 : channel.limits.chatIntervalMs;
+    if (!unpaced) {
       if (state.notBefore !== undefined && state.notBefore > Date.now()) {
         if (token && state.notBefore - Date.now() > MAX_INLINE_WAIT_MS) await handBack(state.notBefore, job.data);
         await sleep(state.notBefore - Date.now());
@@ -243,7 +318,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           if (!token && Date.now() >= deadline) break;
           await sleep(ORDER_POLL_MS);
         }
-        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup);
+        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits);
         if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await handBack(slot, { ...job.data, slot });
       }
     }
@@ -350,14 +425,21 @@ export function createOutboxFailureHandler(deps: OutboxDeps) {
 }
 
 /** A notice in a transaction of its own (the sender has none open), enqueued after commit. */
-async function tellAdmins(deps: Pick<OutboxDeps, 'prisma' | 'config' | 'queues' | 'logger' | 'clock'>, notice: AdminNotice): Promise<void> {
+async function tellAdmins(deps: Pick<OutboxDeps, 'prisma' | 'config' | 'queues' | 'logger' | 'clock' | 'platforms' | 'admins' | 'settings'>, notice: AdminNotice): Promise<void> {
   const created = await deps.prisma.$transaction(async (tx) => {
-    const out = new OutboxWriter(tx);
     // The business clock, like the updates that notify: one hourly cap counted on one clock.
-    await notifyAdmins({ tx, out, config: deps.config, now: deps.clock?.() ?? new Date(), logger: deps.logger }, notice);
+    const now = deps.clock?.() ?? new Date();
+    const out = new OutboxWriter(tx, deps.platforms, now);
+    await notifyAdmins({ tx, out, config: deps.config, admins: deps.admins, settings: deps.settings, now, logger: deps.logger }, notice);
     return out.created;
   });
   await deps.queues.enqueueOutbox(created);
+}
+
+/** Rows written before messages carried `text` kept it as `html`. */
+function legacyContent(content: OutboundContent): OutboundContent {
+  const legacy = content as OutboundContent & { html?: string };
+  return legacy.text === undefined && legacy.html !== undefined ? { ...content, text: legacy.html } : content;
 }
 
 /** The platform's error text, made safe for a notice line. */

@@ -4,15 +4,16 @@ import type { Logger } from '../logger.js';
 import { runReminderRound } from '../core/reminders.js';
 import type { Queues } from '../queues/queues.js';
 import type { Settings } from '../settings.js';
+import type { ChannelDirectory } from '../core/port.js';
 
 /**
  * A reminder round: sends what is due now, then wakes itself at the next due time. Triggered by
  * delayed jobs (exact times) and by a periodic scheduler (the safety net after Redis loses jobs).
  */
-export function createRemindersProcessor(deps: { prisma: Db; config: Config; settings: Settings; logger: Logger; queues: Queues; clock?: () => Date }) {
+export function createRemindersProcessor(deps: { prisma: Db; config: Config; settings: Settings; logger: Logger; queues: Queues; channels: ChannelDirectory; clock?: () => Date }) {
   const clock = deps.clock ?? (() => new Date());
   return async function reminderRound(): Promise<string> {
-    const result = await runReminderRound(deps.prisma, deps.settings, clock(), { timeZone: deps.config.APP_TIMEZONE });
+    const result = await runReminderRound(deps.prisma, deps.settings, clock(), { channels: deps.channels });
     await deps.queues.enqueueOutbox(result.outbox);
     if (result.nextAt) await deps.queues.scheduleReminderTicks([result.nextAt]);
     const { nudges, claimantNudges, leadNudges, departmentRounds, escalations } = result.sent;

@@ -7,29 +7,17 @@ import type { Logger } from '../logger.js';
 import { OutboxWriter } from '../core/outbox-writer.js';
 import { UpdateJob } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
-import type { ChatAddress } from '../platforms/types.js';
-import { unitOfWork } from '../platforms/telegram/context.js';
-
-/** Handles one stored update of a platform; runs inside the unit of work. */
-export type UpdateHandler = (payload: unknown) => Promise<void>;
-
-/** Where to tell the sender that their update could not be handled: the chat, or the button pressed. */
-export interface FailureReplyTarget {
-  chat: ChatAddress;
-  replyToMessageId: string | null;
-  /** Set for a button press: the press is answered instead of a message sent. */
-  actionId: string | null;
-}
+import { handleInbound, type CoreDeps } from '../core/inbound.js';
+import type { FailureReplyTarget, PlatformRegistry } from '../platforms/plugin.js';
 
 export interface UpdatesDeps {
   prisma: Db;
   logger: Logger;
   queues: Queues;
-  handlers: Partial<Record<Platform, UpdateHandler>>;
-  /** The chat of a stored payload, for rows stored without a chat key (before the key existed). */
-  chatOf?: Partial<Record<Platform, (payload: unknown) => string | null>>;
-  /** Where the apology for an update that failed for good goes. */
-  replyTargetOf?: Partial<Record<Platform, (payload: unknown) => FailureReplyTarget | null>>;
+  /** The configured platforms: each reads its own stored payloads. */
+  platforms: PlatformRegistry;
+  /** What the core needs to handle an inbound event. */
+  core: CoreDeps;
   clock?: () => Date;
   /** How long a chat's later updates wait behind an earlier one that keeps failing (default FAILED_HOLD_MS). */
   failedHoldMs?: number;
@@ -46,7 +34,7 @@ type Outcome = { status: 'missing' | 'duplicate' | 'wait' | 'processed' | 'faile
 function chatKeyOfRow(deps: UpdatesDeps, row: { platform: Platform; chatKey: string | null; payload: unknown }): string | null {
   if (row.chatKey !== null) return row.chatKey;
   try {
-    return deps.chatOf?.[row.platform]?.(row.payload) ?? null;
+    return deps.platforms.get(row.platform)?.chatOf(row.payload) ?? null;
   } catch {
     return null;
   }
@@ -93,13 +81,15 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         });
         if (earlier) return { status: 'wait' as const, created: [], wakeups: [] };
       }
-      const handler = deps.handlers[row.platform];
+      const plugin = deps.platforms.get(row.platform);
       const now = clock();
-      const out = new OutboxWriter(tx);
-      if (handler) {
-        await unitOfWork.run({ tx, out, now }, () => handler(row.payload));
+      const out = new OutboxWriter(tx, deps.platforms, now);
+      if (plugin) {
+        const inbound = plugin.toInbound(row.payload);
+        if (inbound) await handleInbound(deps.core, { tx, out, now }, inbound, { inboundId: id.toString() });
+        else deps.logger.debug({ platform: row.platform, inboundId: id.toString() }, 'update kind ignored');
       } else {
-        deps.logger.warn({ platform: row.platform, inboundId: id.toString() }, 'no handler for platform; update marked processed');
+        deps.logger.warn({ platform: row.platform, inboundId: id.toString() }, 'no plug-in for platform; update marked processed');
       }
       await tx.inboundUpdate.update({ where: { id }, data: { processedAt: now, attempts: { increment: 1 }, error: null } });
       return { status: 'processed' as const, created: out.created, wakeups: out.wakeups };
@@ -113,10 +103,11 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       const locked = await tx.$queryRaw<{ processedAt: Date | null }[]>`SELECT "processedAt" FROM "InboundUpdate" WHERE "id" = ${id} FOR UPDATE`;
       if (locked.length === 0 || locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
       const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id }, select: { platform: true, payload: true } });
-      const out = new OutboxWriter(tx);
+      const now = clock();
+      const out = new OutboxWriter(tx, deps.platforms, now);
       let target: FailureReplyTarget | null = null;
       try {
-        target = deps.replyTargetOf?.[row.platform]?.(row.payload) ?? null;
+        target = deps.platforms.get(row.platform)?.failureTarget(row.payload) ?? null;
       } catch {
         // A payload too odd to say where it came from gets no apology; it is still marked.
       }

@@ -96,7 +96,7 @@ describe('Redis stopped and wiped under a running app', () => {
     for (const text of texts) expect((await post(report(text))).status).toBe(200);
     const notice = 'Thông báo đang chờ gửi khi Redis bị xoá';
     const ids = await h.app.db.prisma.$transaction(async (tx) => {
-      const out = new OutboxWriter(tx);
+      const out = new OutboxWriter(tx, h.app.channels, new Date());
       await out.send({ platform: 'telegram', externalId: String(commune.id) }, { html: notice }, { purpose: 'test' });
       return out.created;
     });

@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  buildDigest,
-  departmentChartRows,
-  escapeHtml,
-  formatLocalDate,
-  formatLocalDateTime,
-  htmlToPlainText,
-  localWallClock,
-  packSections,
-  renderCentralReport,
-  renderDigest,
-  renderOverdueList,
-  splitMessage,
-  summarizeText,
-} from '../../src/domain/digest.js';
+import { buildDigest, departmentChartRows } from '../../src/domain/digest.js';
+import { localWallClock } from '../../src/domain/calendar.js';
+import { formatDate as formatLocalDate, formatDateTime as formatLocalDateTime } from '../../src/core/presentation/dates.js';
+import { escapeHtml, htmlToPlain as htmlToPlainText, visibleLength } from '../../src/core/presentation/markup.js';
+import { packSections, renderCentralReport, renderDigest, renderClosureSection, renderOverdueList, summarizeText } from '../../src/core/presentation/digest.js';
+import { splitText as splitMessage } from '../../src/core/presentation/split.js';
 import { createTranslator, messageKeys } from '../../src/i18n/index.js';
 import { HOUR, NOW, SINCE, at, ctx, fixtureTickets, makeTicket } from '../reports/fixtures.js';
 
 const t = createTranslator('vi');
+const VN = 'Asia/Ho_Chi_Minh';
 const digest = buildDigest(fixtureTickets(), { ...ctx, since: SINCE });
 
 /** Tags are only <b>…</b>, properly nested, and every `&` starts an entity. */
@@ -31,7 +23,7 @@ function expectWellFormedHtml(chunk: string): void {
   }
   expect(depth).toBe(0);
   expect(chunk.replace(/<\/?b>/g, '')).not.toMatch(/[<>]/);
-  expect(chunk).not.toMatch(/&(?!(amp|lt|gt);)/);
+  expect(chunk).not.toMatch(/&(?!(amp|lt|gt|quot);)/);
 }
 
 const visible = (html: string): string =>
@@ -136,6 +128,95 @@ describe('buildDigest', () => {
   });
 });
 
+describe('closing the loop in the digest', () => {
+  it('has the province figures and one row per department that has answered, lowest score first', () => {
+    expect(digest.closure.overall).toMatchObject({
+      answered: 6,
+      confirmed: 1,
+      confirmedShare: 1 / 6,
+      satisfactionScore: 100,
+      reopenRate: 2 / 6,
+      autoClosedShare: 0.5,
+    });
+    // STP has answered nothing yet, so it has no row; SNV is the only one with a score.
+    expect(digest.closure.departments.map((d) => [d.code, d.satisfactionScore, d.confirmedShare])).toEqual([
+      ['SNV', 100, 0.5],
+      ['SKHCN', null, 0],
+      ['SNNMT', null, 0],
+      ['STC', null, 0],
+    ]);
+  });
+
+  it('ranks the lowest score first and an unrated department last', () => {
+    const rated = (id: number, departmentCode: string, satisfaction: 'hai_long' | 'tam_duoc' | 'chua_hai_long' | null) =>
+      makeTicket({
+        id,
+        code: `HY-${String(id).padStart(4, '0')}`,
+        departmentCode,
+        departmentName: `Sở ${departmentCode}`,
+        status: 'resolved',
+        firstAnsweredAt: at(-5),
+        answeredAt: at(-5),
+        resolvedAt: at(-1),
+        confirmedAt: satisfaction === null ? null : at(-1),
+        satisfaction,
+      });
+    const d = buildDigest([rated(1, 'A', 'hai_long'), rated(2, 'B', 'chua_hai_long'), rated(3, 'C', null), rated(4, 'D', 'tam_duoc')], { ...ctx, since: SINCE });
+    expect(d.closure.departments.map((r) => [r.code, r.satisfactionScore])).toEqual([
+      ['B', 0],
+      ['D', 50],
+      ['A', 100],
+      ['C', null],
+    ]);
+    expect(d.closure.overall).toMatchObject({ rated: 3, satisfactionScore: 50, autoClosedShare: 0 });
+  });
+
+  it('renders "Mức độ hài lòng của xã" right after the departments, "—" where there is nothing to measure', () => {
+    const [text = ''] = renderDigest(digest, t, { maxLength: 4096 });
+    expect(text).toContain(
+      [
+        '5. <b>Sở Tư pháp</b>: quá hạn 0 · đang mở 3',
+        '',
+        '<b>Mức độ hài lòng của xã</b>',
+        'Toàn tỉnh: xã đã xác nhận 1/6 phiếu được trả lời (17%)',
+        'Hài lòng 100% · Tạm được 0% · Chưa hài lòng 0% · điểm hài lòng 100/100 (1 ý kiến)',
+        'Mở lại 33% số phiếu đã trả lời · Tự động đóng 50% số phiếu đã giải quyết',
+        '1. <b>Sở Nội vụ</b>: xác nhận 50% · điểm 100 · mở lại 50% · tự động đóng 0%',
+        '2. <b>Sở Khoa học và Công nghệ</b>: xác nhận 0% · điểm — · mở lại 0% · tự động đóng —',
+        '3. <b>Sở Nông nghiệp và Môi trường</b>: xác nhận 0% · điểm — · mở lại 50% · tự động đóng 100%',
+        '4. <b>Sở Tài chính</b>: xác nhận 0% · điểm — · mở lại 0% · tự động đóng —',
+        '',
+        '<b>Theo lĩnh vực</b>',
+      ].join('\n'),
+    );
+  });
+
+  it('says so when no commune has rated an answer, and leaves the section out before any answer', () => {
+    const waiting = makeTicket({ status: 'answered', firstAnsweredAt: at(-5), answeredAt: at(-5), departmentName: 'Sở <Nội vụ> & B' });
+    const lines = renderClosureSection(buildDigest([waiting], { ...ctx, since: SINCE }).closure, t);
+    expect(lines).toEqual([
+      '<b>Mức độ hài lòng của xã</b>',
+      'Toàn tỉnh: xã đã xác nhận 0/1 phiếu được trả lời (0%)',
+      'Chưa có xã nào cho ý kiến về mức độ hài lòng.',
+      'Mở lại 0% số phiếu đã trả lời · Tự động đóng — số phiếu đã giải quyết',
+      '1. <b>Sở &lt;Nội vụ&gt; &amp; B</b>: xác nhận 0% · điểm — · mở lại 0% · tự động đóng —',
+    ]);
+    expect(renderClosureSection(buildDigest([makeTicket()], { ...ctx, since: SINCE }).closure, t)).toEqual([]);
+    const [text = ''] = renderDigest(buildDigest([makeTicket()], { ...ctx, since: SINCE }), t, { maxLength: 4096 });
+    expect(text).not.toContain('Mức độ hài lòng');
+  });
+
+  it('renders in English from the same numbers', () => {
+    const lines = renderClosureSection(digest.closure, createTranslator('en'));
+    expect(lines.slice(0, 4)).toEqual([
+      "<b>Communes' satisfaction</b>",
+      'Province: communes confirmed 1 of 6 answered tickets (17%)',
+      'Satisfied 100% · Acceptable 0% · Not satisfied 0% · score 100/100 (1 answer)',
+      'Reopened 33% of answered tickets · Closed automatically 50% of resolved tickets',
+    ]);
+  });
+});
+
 describe('renderDigest', () => {
   const [message, ...more] = renderDigest(digest, t, { maxLength: 4096 });
   const text = message ?? '';
@@ -143,7 +224,7 @@ describe('renderDigest', () => {
   it('fits one Telegram message and reads in Vietnamese', () => {
     expect(more).toEqual([]);
     expect(text.startsWith('<b>TỔNG HỢP KIẾN NGHỊ NGÀY 27/11/2026</b>\n')).toBe(true);
-    expect(text).toContain('Số liệu từ 07:30 26/11/2026 đến 07:30 27/11/2026');
+    expect(text).toContain('Số liệu từ 26/11/2026 07:30 đến 27/11/2026 07:30');
     expect(text).toContain('Mới tiếp nhận: 4 · Đã trả lời: 1 · Đã giải quyết: 1');
     expect(text).toContain('Đang mở: 14 · Sắp đến hạn: 1 · Quá hạn: 3');
     expect(text).toContain('Tỷ lệ đúng hạn: 44% · Thời gian trả lời trung vị: 14 giờ làm việc');
@@ -163,8 +244,8 @@ describe('renderDigest', () => {
     const tricky = makeTicket({ communeName: 'Xã <i>A</i> & B', departmentName: 'Sở "X" & <Y>', text: '</b><a href="x">bấm</a>' });
     const [out = ''] = renderDigest(buildDigest([tricky], { ...ctx, since: SINCE }), t, { maxLength: 4096 });
     expect(out).toContain('Xã &lt;i&gt;A&lt;/i&gt; &amp; B');
-    expect(out).toContain('<b>Sở "X" &amp; &lt;Y&gt;</b>');
-    expect(out).toContain('&lt;/b&gt;&lt;a href="x"&gt;bấm&lt;/a&gt;');
+    expect(out).toContain('<b>Sở &quot;X&quot; &amp; &lt;Y&gt;</b>');
+    expect(out).toContain('&lt;/b&gt;&lt;a href=&quot;x&quot;&gt;bấm&lt;/a&gt;');
     expectWellFormedHtml(out);
   });
 
@@ -184,7 +265,7 @@ describe('renderDigest', () => {
   it('splits even below the length of one line without breaking tags or entities', () => {
     const chunks = renderDigest(digest, t, { maxLength: 80 });
     for (const chunk of chunks) {
-      expect(chunk.length).toBeLessThanOrEqual(80);
+      expect(visibleLength(chunk)).toBeLessThanOrEqual(80);
       expectWellFormedHtml(chunk);
     }
     const flat = (s: string): string => visible(s).replace(/\s+/g, '');
@@ -219,14 +300,14 @@ describe('renderOverdueList', () => {
     expect(text).toBe(
       [
         '<b>DANH SÁCH PHIẾU QUÁ HẠN (3)</b>',
-        'Tính đến 07:30 27/11/2026',
+        'Tính đến 27/11/2026 07:30',
         '',
         '<b>Sở Tài chính</b> (2)',
-        '• <b>HY-0007</b> · Xã Như Quỳnh · quá hạn 6,7 ngày làm việc · hạn 05:30 25/11/2026',
-        '• <b>HY-0008</b> · Xã Tân Hưng · quá hạn 2,7 ngày làm việc · hạn 11:30 26/11/2026',
+        '• <b>HY-0007</b> · Xã Như Quỳnh · quá hạn 6,7 ngày làm việc · hạn 25/11/2026 05:30',
+        '• <b>HY-0008</b> · Xã Tân Hưng · quá hạn 2,7 ngày làm việc · hạn 26/11/2026 11:30',
         '',
         '<b>Sở Nội vụ</b> (1)',
-        '• <b>HY-0003</b> · Xã Tân Hưng · quá hạn 2 giờ làm việc · hạn 05:30 27/11/2026',
+        '• <b>HY-0003</b> · Xã Tân Hưng · quá hạn 2 giờ làm việc · hạn 27/11/2026 05:30',
       ].join('\n'),
     );
   });
@@ -315,7 +396,7 @@ describe('message splitting', () => {
     const pieces = splitMessage(line, 50, 'html');
     expect(pieces.length).toBeGreaterThan(2);
     for (const p of pieces) {
-      expect(p.length).toBeLessThanOrEqual(50);
+      expect(visibleLength(p)).toBeLessThanOrEqual(50);
       expectWellFormedHtml(p);
     }
     expect(pieces[0]?.startsWith('<b>')).toBe(true);
@@ -328,7 +409,7 @@ describe('message splitting', () => {
       const pieces = splitMessage(text, max, 'html');
       expect(pieces.join('')).toBe(text);
       for (const p of pieces) {
-        expect(p.length).toBeLessThanOrEqual(max);
+        expect(visibleLength(p)).toBeLessThanOrEqual(max);
         expect(p).not.toMatch(/&(?!amp;)/);
         expect(p).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
       }
@@ -344,7 +425,7 @@ describe('message splitting', () => {
           const html = words.map(([w, strong]) => (strong ? `<b>${escapeHtml(w)}</b>` : escapeHtml(w))).join(' ');
           const pieces = splitMessage(html, maxLength, 'html');
           for (const p of pieces) {
-            expect(p.length).toBeLessThanOrEqual(maxLength);
+            expect(visibleLength(p)).toBeLessThanOrEqual(maxLength);
             expectWellFormedHtml(p);
           }
           const flat = (s: string): string => s.replace(/\s+/g, '');
@@ -378,11 +459,12 @@ describe('locale files', () => {
 
 describe('local time', () => {
   it('shows instants in the province zone and follows daylight saving elsewhere', () => {
-    expect(formatLocalDateTime(new Date('2026-12-31T17:05:00Z'))).toBe('00:05 01/01/2027');
-    expect(localWallClock(new Date('2026-11-27T00:30:00Z'))).toEqual(new Date('2026-11-27T07:30:00Z'));
+    // One date format in every message: dd/mm/yyyy hh:mm.
+    expect(formatLocalDateTime(new Date('2026-12-31T17:05:00Z'), VN)).toBe('01/01/2027 00:05');
+    expect(localWallClock(new Date('2026-11-27T00:30:00Z'), VN)).toEqual(new Date('2026-11-27T07:30:00Z'));
     // Paris moves from UTC+1 to UTC+2 at 01:00 UTC on 29/03/2026.
-    expect(formatLocalDateTime(new Date('2026-03-29T00:59:00Z'), 'Europe/Paris')).toBe('01:59 29/03/2026');
-    expect(formatLocalDateTime(new Date('2026-03-29T01:00:00Z'), 'Europe/Paris')).toBe('03:00 29/03/2026');
+    expect(formatLocalDateTime(new Date('2026-03-29T00:59:00Z'), 'Europe/Paris')).toBe('29/03/2026 01:59');
+    expect(formatLocalDateTime(new Date('2026-03-29T01:00:00Z'), 'Europe/Paris')).toBe('29/03/2026 03:00');
     expect(formatLocalDate(new Date('2026-03-29T01:00:00Z'), 'UTC')).toBe('29/03/2026');
   });
 });

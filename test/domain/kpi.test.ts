@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { departmentKpis, median, onTimeRate, summarizeKpis, ticketKpi } from '../../src/domain/kpi.js';
-import type { WorkingClock } from '../../src/domain/report-types.js';
+import {
+  closureKpi,
+  departmentKpis,
+  isAutoClosed,
+  median,
+  onTimeRate,
+  satisfactionScore,
+  share,
+  summarizeKpis,
+  ticketKpi,
+  timesReopened,
+} from '../../src/domain/kpi.js';
+import type { TicketEventSnapshot, TicketSnapshot, WorkingClock } from '../../src/domain/report-types.js';
+import { SATISFACTIONS } from '../../src/domain/satisfaction.js';
+import { TICKET_STATUSES } from '../../src/domain/types.js';
 import { HOUR, at, byCode, ctx, fixtureTickets, makeTicket } from '../reports/fixtures.js';
 
 describe('ticketKpi', () => {
@@ -154,5 +167,177 @@ describe('fixture figures', () => {
       if (ticket.dueAt && (ticket.status === 'assigned' || ticket.status === 'reopened')) expect(timeliness).not.toBe('none');
     }
     expect(ticketKpi(byCode(tickets, 'HY-0010'), ctx).timeliness).toBe('on_time');
+  });
+});
+
+const reopenedEvent = (hoursFromNow: number): TicketEventSnapshot => ({
+  at: at(hoursFromNow),
+  kind: 'reopened',
+  actor: 'Cán bộ xã',
+  text: 'Chưa đồng ý',
+  fromStatus: 'answered',
+  toStatus: 'reopened',
+});
+const answeredTicket = (overrides: Partial<TicketSnapshot> = {}): TicketSnapshot =>
+  makeTicket({ status: 'answered', firstAnsweredAt: at(-5), answeredAt: at(-5), ...overrides });
+const confirmedTicket = (satisfaction: TicketSnapshot['satisfaction'], overrides: Partial<TicketSnapshot> = {}): TicketSnapshot =>
+  answeredTicket({ status: 'resolved', resolvedAt: at(-1), confirmedAt: at(-1), satisfaction, ...overrides });
+const autoClosedTicket = (overrides: Partial<TicketSnapshot> = {}): TicketSnapshot =>
+  answeredTicket({ status: 'resolved', resolvedAt: at(-1), autoClosedAt: at(-1), ...overrides });
+
+describe('closureKpi', () => {
+  it('gives every share as null, not 0, when there is nothing to divide by', () => {
+    expect(closureKpi([])).toEqual({
+      answered: 0,
+      confirmed: 0,
+      confirmedShare: null,
+      rated: 0,
+      satisfaction: { hai_long: 0, tam_duoc: 0, chua_hai_long: 0 },
+      satisfactionShares: null,
+      satisfactionScore: null,
+      reopened: 0,
+      reopenRate: null,
+      resolved: 0,
+      autoClosed: 0,
+      autoClosedShare: null,
+    });
+    // Unanswered tickets weigh on none of the figures.
+    const k = closureKpi([makeTicket(), makeTicket({ status: 'new', claimedAt: null, assignedAt: null })]);
+    expect([k.answered, k.confirmedShare, k.reopenRate, k.autoClosedShare, k.satisfactionScore]).toEqual([0, null, null, null, null]);
+  });
+
+  it('counts confirmed answers against every answered ticket, those still waiting included', () => {
+    const k = closureKpi([confirmedTicket('hai_long'), confirmedTicket(null), answeredTicket(), answeredTicket({ status: 'reopened' }), makeTicket()]);
+    expect(k).toMatchObject({ answered: 4, confirmed: 2, confirmedShare: 0.5 });
+  });
+
+  it('scores satisfaction over the answers given: hài lòng 100, tạm được 50, chưa hài lòng 0', () => {
+    const tickets = [
+      confirmedTicket('hai_long'),
+      confirmedTicket('hai_long'),
+      confirmedTicket('tam_duoc'),
+      confirmedTicket('chua_hai_long'),
+      // Confirmed without answering the question, and closed by itself: no answer, not in the score.
+      confirmedTicket(null),
+      autoClosedTicket(),
+    ];
+    const k = closureKpi(tickets);
+    expect(k.rated).toBe(4);
+    expect(k.satisfaction).toEqual({ hai_long: 2, tam_duoc: 1, chua_hai_long: 1 });
+    expect(k.satisfactionShares).toEqual({ hai_long: 0.5, tam_duoc: 0.25, chua_hai_long: 0.25 });
+    expect(k.satisfactionScore).toBe(62.5);
+    expect(satisfactionScore({ hai_long: 0, tam_duoc: 3, chua_hai_long: 0 })).toBe(50);
+    expect(satisfactionScore({ hai_long: 0, tam_duoc: 0, chua_hai_long: 0 })).toBeNull();
+  });
+
+  it('counts a ticket reopened twice once in the reopen rate, reopenings after an auto-close included', () => {
+    const twice = answeredTicket({ events: [reopenedEvent(-4), reopenedEvent(-3)] });
+    const afterAutoClose = answeredTicket({ status: 'reopened', events: [reopenedEvent(-2)] });
+    expect(timesReopened(twice)).toBe(2);
+    const k = closureKpi([twice, afterAutoClose, answeredTicket(), confirmedTicket('tam_duoc')]);
+    expect(k).toMatchObject({ answered: 4, reopened: 2, reopenRate: 0.5 });
+  });
+
+  it('measures auto-closed tickets against all resolved ones', () => {
+    const k = closureKpi([autoClosedTicket(), confirmedTicket('hai_long'), confirmedTicket(null), confirmedTicket('tam_duoc'), answeredTicket()]);
+    expect(k).toMatchObject({ resolved: 4, autoClosed: 1, autoClosedShare: 0.25 });
+    // A ticket reopened after an auto-close no longer stands auto-closed.
+    expect(isAutoClosed(autoClosedTicket({ status: 'reopened' }))).toBe(false);
+  });
+
+  it('share divides, or is null without a whole', () => {
+    expect(share(1, 4)).toBe(0.25);
+    expect(share(0, 0)).toBeNull();
+  });
+
+  it('fixture figures: overall and per department', () => {
+    const tickets = fixtureTickets();
+    expect(closureKpi(tickets)).toEqual({
+      answered: 6, // HY-0005, 0006, 0009, 0010, 0011, 0017
+      confirmed: 1, // HY-0006
+      confirmedShare: 1 / 6,
+      rated: 1,
+      satisfaction: { hai_long: 1, tam_duoc: 0, chua_hai_long: 0 },
+      satisfactionShares: { hai_long: 1, tam_duoc: 0, chua_hai_long: 0 },
+      satisfactionScore: 100,
+      reopened: 2, // HY-0005, 0010
+      reopenRate: 2 / 6,
+      resolved: 2, // HY-0006, 0011
+      autoClosed: 1, // HY-0011
+      autoClosedShare: 0.5,
+    });
+    const rows = Object.fromEntries(departmentKpis(tickets, ctx).map((d) => [d.departmentCode, d.closure]));
+    expect(rows.SNV).toMatchObject({ answered: 2, confirmedShare: 0.5, satisfactionScore: 100, reopenRate: 0.5, autoClosedShare: 0 });
+    expect(rows.SNNMT).toMatchObject({ answered: 2, confirmedShare: 0, satisfactionScore: null, reopenRate: 0.5, autoClosedShare: 1 });
+    expect(rows.STC).toMatchObject({ answered: 1, confirmedShare: 0, reopenRate: 0, resolved: 0, autoClosedShare: null });
+    expect(rows.STP).toMatchObject({ answered: 0, confirmedShare: null, reopenRate: null, satisfactionScore: null, autoClosedShare: null });
+  });
+
+  const arbitraryTicket = fc
+    .record({
+      status: fc.constantFrom(...TICKET_STATUSES),
+      answered: fc.boolean(),
+      confirmed: fc.boolean(),
+      satisfaction: fc.option(fc.constantFrom(...SATISFACTIONS), { nil: null }),
+      autoClosed: fc.boolean(),
+      reopenings: fc.nat(3),
+      department: fc.option(fc.constantFrom('SNV', 'STC', 'SYT'), { nil: null }),
+    })
+    .map(({ status, answered, confirmed, satisfaction, autoClosed, reopenings, department }) =>
+      makeTicket({
+        status,
+        departmentCode: department,
+        departmentName: department,
+        firstAnsweredAt: answered ? at(-5) : null,
+        answeredAt: answered ? at(-5) : null,
+        confirmedAt: confirmed ? at(-1) : null,
+        satisfaction,
+        autoClosedAt: autoClosed ? at(-1) : null,
+        events: Array.from({ length: reopenings }, (_, i) => reopenedEvent(-4 + i)),
+      }),
+    );
+
+  it('keeps every share in [0, 1] and every count within its denominator, whatever the data', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryTicket, { maxLength: 40 }), (tickets) => {
+        const k = closureKpi(tickets);
+        expect(k.confirmed).toBeLessThanOrEqual(k.answered);
+        expect(k.reopened).toBeLessThanOrEqual(k.answered);
+        expect(k.autoClosed).toBeLessThanOrEqual(k.resolved);
+        expect(k.answered).toBeLessThanOrEqual(tickets.length);
+        for (const value of [k.confirmedShare, k.reopenRate, k.autoClosedShare]) {
+          if (value !== null) {
+            expect(value).toBeGreaterThanOrEqual(0);
+            expect(value).toBeLessThanOrEqual(1);
+          }
+        }
+        expect(k.confirmedShare === null).toBe(k.answered === 0);
+        expect(k.autoClosedShare === null).toBe(k.resolved === 0);
+        expect(SATISFACTIONS.reduce((n, s) => n + k.satisfaction[s], 0)).toBe(k.rated);
+        expect(k.rated).toBe(tickets.filter((t) => t.satisfaction !== null).length);
+        if (k.rated === 0) {
+          expect(k.satisfactionScore).toBeNull();
+          expect(k.satisfactionShares).toBeNull();
+        } else {
+          expect(k.satisfactionScore).toBeGreaterThanOrEqual(0);
+          expect(k.satisfactionScore).toBeLessThanOrEqual(100);
+          const shares = k.satisfactionShares!;
+          expect(SATISFACTIONS.reduce((n, s) => n + shares[s], 0)).toBeCloseTo(1, 12);
+        }
+      }),
+    );
+  });
+
+  it('departments and the tickets without one add up to the overall counts', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryTicket, { maxLength: 40 }), (tickets) => {
+        const parts = [...departmentKpis(tickets, ctx).map((d) => d.closure), closureKpi(tickets.filter((t) => t.departmentCode === null))];
+        const overall = closureKpi(tickets);
+        for (const key of ['answered', 'confirmed', 'rated', 'reopened', 'resolved', 'autoClosed'] as const) {
+          expect(parts.reduce((n, p) => n + p[key], 0), key).toBe(overall[key]);
+        }
+        for (const s of SATISFACTIONS) expect(parts.reduce((n, p) => n + p.satisfaction[s], 0)).toBe(overall.satisfaction[s]);
+      }),
+    );
   });
 });

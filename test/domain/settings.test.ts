@@ -68,6 +68,11 @@ describe('defaults (docs/domain.md)', () => {
     expect(s.autoRoute).toEqual({ enabled: false, minConfidence: 0.85 });
   });
 
+  it('closes answered tickets after 5 working days, reminding 1 day before, reopenable for 10; no public page', () => {
+    expect(s.autoClose).toEqual({ after: d(5), remindBefore: d(1), reopenWithin: d(10) });
+    expect(s.publicPage).toEqual({ enabled: false });
+  });
+
   it('treats null, undefined and {} alike', () => {
     expect(parseSettings(null)).toEqual(s);
     expect(parseSettings(undefined)).toEqual(s);
@@ -99,6 +104,27 @@ describe('partial overrides', () => {
     const s = parseSettings({ reminders: { unclaimedAfter: '3m', claimedAfter: '1d' } });
     expect([s.reminders.unclaimedAfter, s.reminders.claimedAfter]).toEqual([d(0, 3), d(1)]);
     expect(parseSettings({ reminders: { claimedAfter: '0m' } }).reminders.claimedAfter).toEqual(d(0));
+  });
+
+  it('changes one auto-close key and keeps the others; turns the public page on', () => {
+    const s = parseSettings({ autoClose: { after: '3d' }, publicPage: { enabled: true } });
+    expect(s.autoClose).toEqual({ after: d(3), remindBefore: d(1), reopenWithin: d(10) });
+    expect(s.publicPage).toEqual({ enabled: true });
+    expect(parseSettings({ autoClose: { remindBefore: '4h', reopenWithin: '0m' } }).autoClose).toEqual({
+      after: d(5),
+      remindBefore: d(0, 240),
+      reopenWithin: d(0),
+    });
+  });
+
+  it('compares the reminder with the wait in working time: 7h 29m is shorter than a working day, 7h 30m is not', () => {
+    expect(parseSettings({ autoClose: { after: '1d', remindBefore: '7h 29m' } }).autoClose.remindBefore).toEqual(d(0, 449));
+    expect(errorOf({ autoClose: { after: '1d', remindBefore: '7h 30m' } })).toBe(
+      'autoClose.remindBefore: 7h 30m must be shorter than autoClose.after (1d)',
+    );
+    // With longer working hours, a day is longer too.
+    const long = { workingHours: [['07:00', '17:00']], autoClose: { after: '1d', remindBefore: '9h' } };
+    expect(parseSettings(long).autoClose.remindBefore).toEqual(d(0, 540));
   });
 
   it('replaces lists as a whole', () => {
@@ -196,6 +222,17 @@ describe('bad values name the key', () => {
     [{ escalation: [{ after: '1h', notify: 'leaders', extra: 1 }] }, 'escalation[0].extra: unknown setting'],
     [{ autoRoute: { minConfidence: 1.5 } }, 'autoRoute.minConfidence: must be between 0 and 1'],
     [{ autoRoute: { enabled: 1 } }, 'autoRoute.enabled: 1 is not true or false'],
+    [{ autoClose: { after: 'soon' } }, 'autoClose.after: "soon" is not a duration like 90m, 2h or 1d'],
+    [{ autoClose: { after: '0m' } }, 'autoClose.after: "0m" must be longer than zero'],
+    [{ autoClose: { remindBefore: '0m' } }, 'autoClose.remindBefore: "0m" must be longer than zero'],
+    [{ autoClose: { remindBefore: '5d' } }, 'autoClose.remindBefore: 5d must be shorter than autoClose.after (5d)'],
+    [{ autoClose: { after: '2d', remindBefore: '3d' } }, 'autoClose.remindBefore: 3d must be shorter than autoClose.after (2d)'],
+    [{ autoClose: { reopenWithin: '-1d' } }, 'autoClose.reopenWithin: "-1d" is not a duration'],
+    [{ autoClose: { reopenAfter: '1d' } }, 'autoClose.reopenAfter: unknown setting'],
+    [{ autoClose: '5d' }, 'autoClose: "5d" is not a mapping like { after: "5d", remindBefore: "1d", reopenWithin: "10d" }'],
+    [{ publicPage: { enabled: 'true' } }, 'publicPage.enabled: "true" is not true or false'],
+    [{ publicPage: true }, 'publicPage: true is not a mapping like { enabled: false }'],
+    [{ publicPage: { enable: true } }, 'publicPage.enable: unknown setting'],
     [{ deadline: { khan: '1d' } }, 'deadline: unknown setting'],
     [{ reminders: { repeatEvry: '1d' } }, 'reminders.repeatEvry: unknown setting'],
     [['timezone'], 'is not a mapping'],
@@ -228,6 +265,8 @@ describe('loadSettings', () => {
         '  - { after: "0m", notify: department_head }',
         '  - { after: 2h, notify: leaders }',
         'autoRoute: { enabled: true }',
+        'autoClose: { after: "3d", remindBefore: "4h", reopenWithin: "5d" }',
+        'publicPage: { enabled: true }',
         '',
       ].join('\n'),
     );
@@ -240,6 +279,8 @@ describe('loadSettings', () => {
     ]);
     expect(s.holidays).toContain('2026-11-24');
     expect(s.autoRoute).toEqual({ enabled: true, minConfidence: 0.85 });
+    expect(s.autoClose).toEqual({ after: d(3), remindBefore: d(0, 240), reopenWithin: d(5) });
+    expect(s.publicPage).toEqual({ enabled: true });
   });
 
   it('reads JSON, by extension or through the YAML parser', () => {

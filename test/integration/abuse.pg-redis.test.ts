@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
-import { formatDateTime } from '../../src/core/format.js';
+import { formatDateTime } from '../../src/core/presentation/dates.js';
 import { ceilToMinute } from '../../src/core/rate-events.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';

@@ -57,7 +57,7 @@ describe('npm run export (PostgreSQL)', { timeout: 60_000 }, () => {
 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Phiếu', 'Diễn biến', 'Tổng hợp']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Phiếu', 'Diễn biến', 'Tổng hợp', 'Mức độ hài lòng']);
     const tickets = workbook.getWorksheet('Phiếu')!;
     expect(tickets.getRow(1).getCell(1).value).toBe('Mã phiếu');
     expect(tickets.getColumn(1).values.slice(2)).toEqual(['HY-0001', 'HY-0002', 'HY-0003', 'HY-0004', 'HY-0005']);

@@ -7,9 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { createInbox, storeOrMark, type Inbox } from '../../src/ingress/inbox.js';
-import { checkTelegramUpdate } from '../../src/ingress/telegram-update.js';
+import { checkTelegramUpdate } from '../../src/platforms/telegram/update.js';
 import { createLogger } from '../../src/logger.js';
 import { chatIdOfUpdate, failureReplyTarget } from '../../src/platforms/telegram/inbound.js';
+import { TelegramChannel } from '../../src/platforms/telegram/channel.js';
+import { PlatformRegistry, type PlatformPlugin } from '../../src/platforms/plugin.js';
+import { adminDirectory } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { defaultSettings } from '../../src/settings.js';
 import { Queues } from '../../src/queues/queues.js';
 import { createUpdatesProcessor } from '../../src/workers/updates.worker.js';
 import { REDIS_TEST_URL } from '../support/pg.js';
@@ -78,13 +83,27 @@ describe('the inbox and the updates worker on embedded PostgreSQL (PGlite) + Red
     const u = checked(update(3, '/baocao c', -43));
     await inbox.accept(u);
     const row = await db.prisma.inboundUpdate.findFirstOrThrow({ where: { updateId: '3' } });
+    // A plug-in whose reading of the update breaks the same way every time.
+    const failing: PlatformPlugin = {
+      platform: 'telegram',
+      channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
+      toInbound: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+      },
+      chatOf: chatIdOfUpdate,
+      failureTarget: failureReplyTarget,
+      init: async () => undefined,
+      start: async () => undefined,
+      stop: async () => undefined,
+      describe: () => ({}),
+    };
+    const config = parseConfig({});
     const process = createUpdatesProcessor({
       prisma: db.prisma,
       logger,
       queues,
-      handlers: { telegram: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'id')")) },
-      chatOf: { telegram: chatIdOfUpdate },
-      replyTargetOf: { telegram: failureReplyTarget },
+      platforms: new PlatformRegistry([failing]),
+      core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) },
     });
     const job = (await queues.updates.getJob(queues.updateJobId(row.id)))!;
     expect(await process(job)).toBe('failed');

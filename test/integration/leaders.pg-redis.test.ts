@@ -4,7 +4,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatLocalDateTime } from '../../src/domain/digest.js';
+import { formatDateTime } from '../../src/core/presentation/dates.js';
+
+const formatLocalDateTime = (at: Date) => formatDateTime(at, 'Asia/Ho_Chi_Minh');
 import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../../tools/telegram-emulator/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createDigestProcessor } from '../../src/workers/digest.worker.js';
@@ -208,7 +210,7 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
     const previous = await a.app.db.prisma.digestRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
     const lastRow = await a.app.db.prisma.outboundMessage.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
     const tomorrow = new Date(a.app.clock().getTime() + DAY);
-    const processor = (h: TestAppHandle) => createDigestProcessor({ prisma: h.app.db.prisma, settings: h.app.settings, logger, queues: h.app.queues, clock: () => tomorrow });
+    const processor = (h: TestAppHandle) => createDigestProcessor({ prisma: h.app.db.prisma, channels: h.app.channels, settings: h.app.settings, logger, queues: h.app.queues, clock: () => tomorrow });
     const outcomes = await Promise.all([processor(a)(), processor(b)(), processor(a)(), processor(b)()]);
     const done = outcomes.filter((o) => o.status === 'done');
     expect(done).toHaveLength(4);
@@ -233,13 +235,14 @@ describe('daily digest job (two replicas on one database and Redis)', () => {
     let sundayDate = cal.localDate(new Date(a.app.clock().getTime() + 3 * DAY));
     while (new Date(`${sundayDate}T00:00:00Z`).getUTCDay() !== 0) sundayDate = cal.localDate(new Date(Date.parse(`${sundayDate}T12:00:00Z`) + DAY));
     const sunday = new Date(`${sundayDate}T07:45:00+07:00`);
-    const offDay = createDigestProcessor({ prisma: a.app.db.prisma, settings: weekdaysOnly, logger, queues: a.app.queues, clock: () => sunday });
+    const offDay = createDigestProcessor({ prisma: a.app.db.prisma, channels: a.app.channels, settings: weekdaysOnly, logger, queues: a.app.queues, clock: () => sunday });
     expect(await offDay()).toEqual({ status: 'day-off', localDate: sundayDate });
     expect(await a.app.db.prisma.digestRun.count({ where: { localDate: sundayDate } })).toBe(0);
 
     const later = new Date(a.app.clock().getTime() + 2 * DAY);
     const broken = createDigestProcessor({
       prisma: a.app.db.prisma,
+      channels: a.app.channels,
       settings: a.app.settings,
       logger,
       queues: a.app.queues,

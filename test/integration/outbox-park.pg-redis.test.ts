@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../src/core/outbox-writer.js';
 import { createLogger } from '../../src/logger.js';
-import type { OutboundContent } from '../../src/platforms/types.js';
+import type { Message } from '../../src/core/outbox-writer.js';
 import { JOB } from '../../src/queues/names.js';
 import { createSweepProcessor } from '../../src/workers/sweep.worker.js';
 import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
@@ -20,9 +20,9 @@ function callsTo(emu: BotApiEmulator, method: string, chatId: number | string): 
 
 const texts = (emu: BotApiEmulator, chatId: number) => emu.botMessages(chatId).map((m) => m.text ?? m.caption ?? '');
 
-async function queue(h: TestAppHandle, chatId: number | string, contents: OutboundContent[], opts: { enqueue?: boolean } = {}): Promise<bigint[]> {
+async function queue(h: TestAppHandle, chatId: number | string, contents: Message[], opts: { enqueue?: boolean } = {}): Promise<bigint[]> {
   const ids = await h.app.db.prisma.$transaction(async (tx) => {
-    const out = new OutboxWriter(tx);
+    const out = new OutboxWriter(tx, h.app.channels, new Date());
     for (const content of contents) await out.send({ platform: 'telegram', externalId: String(chatId) }, content, { purpose: 'test' });
     return out.created;
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../src/core/outbox-writer.js';
-import { escapeHtml } from '../../src/core/format.js';
+import { escapeHtml } from '../../src/core/presentation/markup.js';
 import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
@@ -21,7 +21,7 @@ function texts(emu: BotApiEmulator, chatId: number): string[] {
 /** Writes outbox rows in one transaction, as application code does, then enqueues them. */
 async function queueMessages(h: TestAppHandle, chatId: number | string, htmls: string[], opts: { enqueue?: boolean } = {}): Promise<bigint[]> {
   const ids = await h.app.db.prisma.$transaction(async (tx) => {
-    const out = new OutboxWriter(tx);
+    const out = new OutboxWriter(tx, h.app.channels, new Date());
     for (const html of htmls) await out.send({ platform: 'telegram', externalId: String(chatId) }, { html }, { purpose: 'test' });
     return out.created;
   });

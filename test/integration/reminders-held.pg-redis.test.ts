@@ -40,7 +40,7 @@ describe('reminders for claimed and returned tickets (PostgreSQL, Redis, emulato
   async function round(at: Date) {
     await settle();
     const before = emu.botMessages(chat.support).length;
-    const r = await runReminderRound(db(), settings, at, { timeZone: 'Asia/Ho_Chi_Minh' });
+    const r = await runReminderRound(db(), settings, at, { channels: h.app.channels });
     await h.app.queues.enqueueOutbox(r.outbox);
     await settle();
     return { sent: r.sent, support: emu.botMessages(chat.support).slice(before).map((m) => m.text ?? '') };

@@ -35,7 +35,7 @@ describe('reminders and escalation (PostgreSQL, Redis, emulator)', () => {
   const say = (chatId: number, userId: number, text: string) => emu.sendUserMessage({ chatId, userId, text });
   const waitText = (chatId: number, re: RegExp) => eventually(async () => emu.botMessages(chatId).filter((m) => re.test(m.text ?? '')).at(-1), `${re} in ${chatId}`);
   async function round(at: Date) {
-    const r = await runReminderRound(h.app.db.prisma, settings, at, { timeZone: 'Asia/Ho_Chi_Minh' });
+    const r = await runReminderRound(h.app.db.prisma, settings, at, { channels: h.app.channels });
     await h.app.queues.enqueueOutbox(r.outbox);
     return r;
   }

@@ -50,14 +50,14 @@ describe('the sweep (PostgreSQL + Redis + Bot API emulator)', () => {
   });
 
   it('sends a message whose job never reached Redis', async () => {
-    await h.app.db.prisma.$transaction((tx) => new OutboxWriter(tx).send({ platform: 'telegram', externalId: String(commune.id) }, { html: 'Tin chỉ có trong cơ sở dữ liệu' }));
+    await h.app.db.prisma.$transaction((tx) => new OutboxWriter(tx, h.app.channels, new Date()).send({ platform: 'telegram', externalId: String(commune.id) }, { html: 'Tin chỉ có trong cơ sở dữ liệu' }));
     await emu.waitForBotMessage(commune.id, 'Tin chỉ có trong cơ sở dữ liệu', 10_000);
   });
 
   it('gives a job BullMQ failed one more run when its row still says the work is due', async () => {
     await emu.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' }, { chatId: commune.id });
     const [id] = await h.app.db.prisma.$transaction(async (tx) => {
-      const out = new OutboxWriter(tx);
+      const out = new OutboxWriter(tx, h.app.channels, new Date());
       await out.send({ platform: 'telegram', externalId: String(commune.id) }, { html: 'Tin được gửi lại sau khi hàng đợi bỏ cuộc' }, { purpose: 'test' });
       return out.created;
     });

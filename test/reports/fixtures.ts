@@ -1,8 +1,10 @@
 import { CATEGORIES, DEPARTMENTS } from '../../src/domain/catalog.js';
 import type { DueStateFn, ReportClock, TicketSnapshot, WorkingClock } from '../../src/domain/report-types.js';
+import type { Satisfaction } from '../../src/domain/satisfaction.js';
 
 /**
- * Seventeen tickets across every status, shared by the KPI, digest and export tests.
+ * Seventeen tickets across every status, shared by the KPI, digest and export tests; among them a
+ * confirmation with a satisfaction answer, two reopenings and one auto-close.
  * Times are hours before NOW, and the clock counts every millisecond as working time, so the
  * expected figures can be worked out by hand (they are, in the tests).
  */
@@ -59,6 +61,11 @@ interface Spec {
   answered?: number;
   resolved?: number;
   due?: number;
+  /** A commune reopened the ticket at these times (each after an answer). */
+  reopened?: number[];
+  /** A commune confirmed, with this answer to the satisfaction question (null: none given). */
+  confirmed?: { at: number; satisfaction: Satisfaction | null };
+  autoClosed?: number;
   flagged?: boolean;
   parent?: string;
   text?: string;
@@ -85,6 +92,9 @@ export function makeTicket(overrides: Partial<TicketSnapshot> = {}): TicketSnaps
     firstAnsweredAt: null,
     answeredAt: null,
     resolvedAt: null,
+    confirmedAt: null,
+    satisfaction: null,
+    autoClosedAt: null,
     dueAt: at(30),
     answerText: null,
     parentCode: null,
@@ -98,13 +108,13 @@ const SPECS: Spec[] = [
   { n: 2, status: 'claimed', commune: 'B', cat: 'khac', dept: null, created: -30, claimed: -28 },
   { n: 3, status: 'assigned', commune: 'A', cat: 'nhan_su', dept: 'SNV', created: -100, claimed: -99, assigned: -98, due: -2 },
   { n: 4, status: 'assigned', commune: 'C', cat: 'nhan_su', dept: 'SNV', created: -50, claimed: -49, assigned: -48, due: 10 },
-  { n: 5, status: 'answered', commune: 'A', cat: 'nhan_su', dept: 'SNV', created: -200, claimed: -198, assigned: -196, firstAnswered: -190, answered: -190, due: -180, answer: 'Sở Nội vụ đã bố trí 2 biên chế' },
-  { n: 6, status: 'resolved', commune: 'D', cat: 'nhan_su', dept: 'SNV', created: -300, claimed: -297, assigned: -296, firstAnswered: -276, answered: -276, resolved: -5, due: -286, flagged: true },
+  { n: 5, status: 'answered', commune: 'A', cat: 'nhan_su', dept: 'SNV', created: -200, claimed: -198, assigned: -196, firstAnswered: -190, reopened: [-185], answered: -150, due: -180, answer: 'Sở Nội vụ đã bố trí 2 biên chế' },
+  { n: 6, status: 'resolved', commune: 'D', cat: 'nhan_su', dept: 'SNV', created: -300, claimed: -297, assigned: -296, firstAnswered: -276, answered: -276, resolved: -5, confirmed: { at: -5, satisfaction: 'hai_long' }, due: -286, flagged: true },
   { n: 7, status: 'assigned', commune: 'B', cat: 'dau_tu_cong', dept: 'STC', created: -150, claimed: -149, assigned: -148, due: -50 },
   { n: 8, status: 'assigned', commune: 'A', cat: 'tai_chinh_ngan_sach', dept: 'STC', created: -120, claimed: -118, assigned: -116, due: -20 },
   { n: 9, status: 'answered', commune: 'C', cat: 'dau_tu_cong', dept: 'STC', created: -60, claimed: -59, assigned: -58, firstAnswered: -10, answered: -10, due: -5 },
-  { n: 10, status: 'reopened', commune: 'D', cat: 'moi_truong', dept: 'SNNMT', created: -400, claimed: -399, assigned: -398, firstAnswered: -390, answered: -390, due: 48 },
-  { n: 11, status: 'resolved', commune: 'E', cat: 'moi_truong', dept: 'SNNMT', created: -80, claimed: -79, assigned: -78, firstAnswered: -74, answered: -74, resolved: -70, due: -40 },
+  { n: 10, status: 'reopened', commune: 'D', cat: 'moi_truong', dept: 'SNNMT', created: -400, claimed: -399, assigned: -398, firstAnswered: -390, answered: -390, reopened: [-380], due: 48 },
+  { n: 11, status: 'resolved', commune: 'E', cat: 'moi_truong', dept: 'SNNMT', created: -80, claimed: -79, assigned: -78, firstAnswered: -74, answered: -74, resolved: -70, autoClosed: -70, due: -40 },
   { n: 12, status: 'escalated_central', commune: 'B', cat: 'co_che_chinh_sach', dept: 'STP', created: -500, claimed: -499, assigned: -498, due: -400, flagged: true, text: 'Đề nghị sửa Nghị định <b>123</b> & Thông tư 45 về chế độ cán bộ' },
   { n: 13, status: 'assigned', commune: 'E', cat: 'co_che_chinh_sach', dept: 'STP', created: -20, claimed: -19, assigned: -18, due: 100, flagged: true },
   { n: 14, status: 'rejected', commune: 'C', cat: 'khac', dept: null, created: -10, claimed: -9 },
@@ -125,8 +135,17 @@ export function fixtureTickets(): TicketSnapshot[] {
       events.push({ at: at(s.claimed), kind: 'claimed', actor: 'Tổ công tác', text: null, fromStatus: 'new', toStatus: 'claimed' });
     if (s.assigned !== undefined)
       events.push({ at: at(s.assigned), kind: 'assigned', actor: 'Tổ công tác', text: s.dept, fromStatus: 'claimed', toStatus: 'assigned' });
-    if (s.answered !== undefined)
-      events.push({ at: at(s.answered), kind: 'answered', actor: 'Đầu mối sở', text: s.answer ?? 'Đã trả lời bằng văn bản', fromStatus: 'assigned', toStatus: 'answered' });
+    const answerText = s.answer ?? 'Đã trả lời bằng văn bản';
+    if (s.firstAnswered !== undefined)
+      events.push({ at: at(s.firstAnswered), kind: 'answered', actor: 'Đầu mối sở', text: answerText, fromStatus: 'assigned', toStatus: 'answered' });
+    for (const reopenedAt of s.reopened ?? [])
+      events.push({ at: at(reopenedAt), kind: 'reopened', actor: 'Cán bộ xã', text: 'Chưa đồng ý', fromStatus: 'answered', toStatus: 'reopened' });
+    if (s.answered !== undefined && s.answered !== s.firstAnswered)
+      events.push({ at: at(s.answered), kind: 'answered', actor: 'Đầu mối sở', text: answerText, fromStatus: 'reopened', toStatus: 'answered' });
+    if (s.confirmed)
+      events.push({ at: at(s.confirmed.at), kind: 'confirmed', actor: 'Cán bộ xã', text: null, fromStatus: 'answered', toStatus: 'resolved' });
+    if (s.autoClosed !== undefined)
+      events.push({ at: at(s.autoClosed), kind: 'auto_closed', actor: null, text: null, fromStatus: 'answered', toStatus: 'resolved' });
     return {
       id: s.n,
       code,
@@ -143,6 +162,9 @@ export function fixtureTickets(): TicketSnapshot[] {
       firstAnsweredAt: h(s.firstAnswered),
       answeredAt: h(s.answered),
       resolvedAt: h(s.resolved),
+      confirmedAt: s.confirmed ? at(s.confirmed.at) : null,
+      satisfaction: s.confirmed?.satisfaction ?? null,
+      autoClosedAt: h(s.autoClosed),
       dueAt: h(s.due),
       answerText: s.answered !== undefined ? (s.answer ?? 'Đã trả lời bằng văn bản') : null,
       parentCode: s.parent ?? null,

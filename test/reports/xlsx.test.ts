@@ -34,8 +34,8 @@ describe('buildExportWorkbook', () => {
     workbook = await load(fixtureTickets());
   });
 
-  it('has the three sheets with Vietnamese names', () => {
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Phiếu', 'Diễn biến', 'Tổng hợp']);
+  it('has the four sheets with Vietnamese names', () => {
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Phiếu', 'Diễn biến', 'Tổng hợp', 'Mức độ hài lòng']);
   });
 
   it('lists every ticket under Vietnamese headers', () => {
@@ -57,6 +57,10 @@ describe('buildExportWorkbook', () => {
       'Nội dung',
       'Trả lời',
       'Kiến nghị TW',
+      'Hài lòng',
+      'Ngày xã xác nhận',
+      'Ngày tự động đóng',
+      'Số lần mở lại',
     ]);
     expect(ws.actualRowCount).toBe(18);
     expect(ws.getCell('A2').value).toBe('HY-0001');
@@ -83,6 +87,10 @@ describe('buildExportWorkbook', () => {
       'Kiến nghị số 3 của Xã Tân Hưng',
       null,
       'Không',
+      null,
+      null,
+      null,
+      0,
     ]);
     const created = ws.getCell('G4');
     expect(created.value).toBeInstanceOf(Date);
@@ -106,6 +114,66 @@ describe('buildExportWorkbook', () => {
     expect(cell('HY-0012', 14)).toBe('Đề nghị sửa Nghị định <b>123</b> & Thông tư 45 về chế độ cán bộ');
     expect(cell('HY-0012', 16)).toBe('Có');
     expect(cell('HY-0006', 12)).toEqual(local(2026, 11, 27, 2, 30));
+  });
+
+  it('shows the satisfaction answer, the confirmation, the auto-close and the reopenings of each ticket', async () => {
+    const ws = sheet(workbook, 'Phiếu');
+    const byCode = new Map<unknown, unknown[]>();
+    ws.eachRow((row, n) => {
+      if (n > 1) byCode.set(row.getCell(1).value, rowValues(ws, n).slice(16));
+    });
+    // Confirmed with "Hài lòng" 5 h before Friday 07:30.
+    expect(byCode.get('HY-0006')).toEqual(['Hài lòng', local(2026, 11, 27, 2, 30), null, 0]);
+    // Nobody confirmed: closed by itself 70 h before.
+    expect(byCode.get('HY-0011')).toEqual([null, null, local(2026, 11, 24, 9, 30), 0]);
+    expect(byCode.get('HY-0005')).toEqual([null, null, null, 1]);
+    expect(byCode.get('HY-0010')).toEqual([null, null, null, 1]);
+    expect(byCode.get('HY-0001')).toEqual([null, null, null, 0]);
+    expect(ws.getCell('R7').numFmt).toBe('dd/mm/yyyy hh:mm');
+
+    const twice = makeTicket({
+      status: 'resolved',
+      satisfaction: 'chua_hai_long',
+      confirmedAt: ctx.now,
+      events: ['reopened', 'answered', 'reopened'].map((kind) => ({ at: ctx.now, kind, actor: null, text: null, fromStatus: null, toStatus: null })),
+    });
+    expect(rowValues(sheet(await load([twice]), 'Phiếu'), 2).slice(16)).toEqual(['Chưa hài lòng', local(2026, 11, 27, 7, 30), null, 2]);
+  });
+
+  it('summarises confirmation, satisfaction, reopening and auto-close per department, then a bold total', () => {
+    const ws = sheet(workbook, 'Mức độ hài lòng');
+    expect(rowValues(ws, 1)).toEqual([
+      'Sở/ngành',
+      'Đã trả lời',
+      'Xã đã xác nhận',
+      'Tỷ lệ xã xác nhận (%)',
+      'Số ý kiến đánh giá',
+      'Hài lòng',
+      'Tạm được',
+      'Chưa hài lòng',
+      'Hài lòng (%)',
+      'Tạm được (%)',
+      'Chưa hài lòng (%)',
+      'Điểm hài lòng (0–100)',
+      'Phiếu bị mở lại',
+      'Tỷ lệ mở lại (%)',
+      'Đã giải quyết',
+      'Tự động đóng',
+      'Tỷ lệ tự động đóng (%)',
+    ]);
+    const rows = Array.from({ length: ws.actualRowCount - 1 }, (_, i) => rowValues(ws, i + 2));
+    expect(rows).toEqual([
+      ['Sở Khoa học và Công nghệ', 1, 0, 0, 0, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, null],
+      ['Sở Nội vụ', 2, 1, 50, 1, 1, 0, 0, 100, 0, 0, 100, 1, 50, 1, 0, 0],
+      ['Sở Nông nghiệp và Môi trường', 2, 0, 0, 0, 0, 0, 0, null, null, null, null, 1, 50, 1, 1, 100],
+      ['Sở Tài chính', 1, 0, 0, 0, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, null],
+      // Nothing answered yet: every share is left empty rather than shown as 0.
+      ['Sở Tư pháp', 0, 0, null, 0, 0, 0, 0, null, null, null, null, 0, null, 0, 0, null],
+      ['Chưa chuyển sở', 0, 0, null, 0, 0, 0, 0, null, null, null, null, 0, null, 0, 0, null],
+      ['Tổng cộng', 6, 1, 16.7, 1, 1, 0, 0, 100, 0, 0, 100, 2, 33.3, 2, 1, 50],
+    ]);
+    expect(ws.getRow(8).font?.bold).toBe(true);
+    expect(ws.getCell('D9').numFmt).toBe('0.0');
   });
 
   it('puts every event on the timeline, labelled, with raw kinds as a fallback', async () => {
@@ -160,7 +228,7 @@ describe('buildExportWorkbook', () => {
   });
 
   it('has bold, frozen, filterable headers and set column widths on every sheet', () => {
-    const columns = { 'Phiếu': 'P', 'Diễn biến': 'G', 'Tổng hợp': 'H' } as const;
+    const columns = { 'Phiếu': 'T', 'Diễn biến': 'G', 'Tổng hợp': 'H', 'Mức độ hài lòng': 'Q' } as const;
     for (const ws of workbook.worksheets) {
       expect(ws.getCell('A1').font?.bold).toBe(true);
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -182,7 +250,8 @@ describe('buildExportWorkbook', () => {
 
   it('still makes a workbook with no tickets', async () => {
     const empty = await load([]);
-    expect(empty.worksheets.map((w) => w.actualRowCount)).toEqual([1, 1, 2]);
+    expect(empty.worksheets.map((w) => w.actualRowCount)).toEqual([1, 1, 2, 2]);
     expect(rowValues(sheet(empty, 'Tổng hợp'), 2)).toEqual(['Tổng cộng', 0, 0, 0, 0, 0, null, null]);
+    expect(rowValues(sheet(empty, 'Mức độ hài lòng'), 2)).toEqual(['Tổng cộng', 0, 0, null, 0, 0, 0, 0, null, null, null, null, 0, null, 0, 0, null]);
   });
 });

@@ -55,6 +55,8 @@ export async function startTestApp(opts: {
     ADMIN_TELEGRAM_IDS: String(ADMIN_ID),
     SEND_CHAT_INTERVAL_MS: '20',
     SEND_GROUP_PER_MINUTE: '3000',
+    ZALO_SEND_CHAT_INTERVAL_MS: '20',
+    ZALO_SEND_GROUP_PER_MINUTE: '3000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...opts.env,
   };

@@ -1,17 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  escapeHtml,
-  formatTicketCode,
-  htmlToPlain,
-  isolateUserText,
-  nameText,
-  parseTicketCode,
-  splitHtml,
-  stripBidiControls,
-  userText,
-  visibleLength,
-} from '../../src/core/format.js';
+import { formatTicketCode, parseTicketCode } from '../../src/domain/ticket-code.js';
+import { escapeHtml, htmlToPlain, isolateUserText, nameText, stripBidiControls, userText, visibleLength } from '../../src/core/presentation/markup.js';
+import { splitText } from '../../src/core/presentation/split.js';
+
+const splitHtml = (html: string, limit: number) => splitText(html, limit, 'html');
 
 describe('ticket codes', () => {
   it('pads to four digits and grows beyond', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFailure, describeFailure } from '../../src/db/errors.js';
 import { MAX_JSON_DEPTH, sanitizeJson, storableText } from '../../src/ingress/sanitize.js';
-import { checkTelegramUpdate } from '../../src/ingress/telegram-update.js';
+import { checkTelegramUpdate } from '../../src/platforms/telegram/update.js';
 
 const message = (fields: Record<string, unknown> = {}) => ({
   message_id: 10,

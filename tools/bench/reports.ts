@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { CATEGORIES, DEPARTMENTS } from '../../src/domain/catalog.js';
-import { buildDigest, departmentChartRows, renderDigest } from '../../src/domain/digest.js';
+import { buildDigest, departmentChartRows } from '../../src/domain/digest.js';
+import { renderDigest } from '../../src/core/presentation/digest.js';
 import { median } from '../../src/domain/kpi.js';
 import type { DueStateFn, ReportClock, TicketSnapshot, WorkingClock } from '../../src/domain/report-types.js';
+import { SATISFACTIONS } from '../../src/domain/satisfaction.js';
 import { PRIORITIES, type TicketStatus } from '../../src/domain/types.js';
 import { createTranslator } from '../../src/i18n/index.js';
 import { renderDepartmentChart } from '../../src/reports/chart.js';
@@ -107,6 +109,10 @@ export function syntheticTickets(count: number, now: Date, seed = 1): TicketSnap
       firstAnsweredAt: clip(answeredAt),
       answeredAt: clip(answeredAt),
       resolvedAt: clip(resolvedAt),
+      // Every fourth resolved ticket closed by itself; the others were confirmed, with each answer in turn.
+      confirmedAt: clip(resolvedAt) && i % 4 !== 3 ? clip(resolvedAt) : null,
+      satisfaction: clip(resolvedAt) && i % 4 !== 3 ? SATISFACTIONS[i % 3]! : null,
+      autoClosedAt: clip(resolvedAt) && i % 4 === 3 ? clip(resolvedAt) : null,
       dueAt: clip(assignedAt) ? dueAt : null,
       answerText: clip(answeredAt) ? 'Sở đã có văn bản trả lời.' : null,
       parentCode: null,

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../format.js';
+import { escapeHtml } from '../presentation/markup.js';
 import { unitOf } from '../identity.js';
 import { reply, type Scope } from '../scope.js';
 

@@ -1,10 +1,10 @@
-import { formatLocalDate, renderCentralReport, renderOverdueList } from '../../domain/digest.js';
+import { formatDate } from '../presentation/dates.js';
+import { renderCentralReport, renderOverdueList } from '../presentation/digest.js';
 import type { TicketSnapshot } from '../../domain/report-types.js';
 import { isLocale } from '../../i18n/index.js';
 import { buildExportWorkbook } from '../../reports/xlsx.js';
-import { escapeHtml } from '../format.js';
+import { escapeHtml } from '../presentation/markup.js';
 import { unitOf } from '../identity.js';
-import { TEXT_LIMITS } from '../outbox-writer.js';
 import { composeDigest, digestSince, exportFileName, reportClock, workingDayMs, writeDigest, XLSX_MIME } from '../reports.js';
 import { addressOf, reply, type Scope } from '../scope.js';
 import { loadTicketSnapshots } from '../snapshots.js';
@@ -37,7 +37,7 @@ export async function sendDigestNow(scope: Scope): Promise<void> {
   if (!(await mayReadReports(scope))) return;
   const tickets = await loadTickets(scope);
   const since = await digestSince(scope.tx, scope.chat.id, scope.now);
-  const content = await composeDigest(tickets, { settings: scope.settings, now: scope.now, since, t: scope.t, platform: scope.chat.platform, logger: scope.logger });
+  const content = await composeDigest(tickets, { settings: scope.settings, now: scope.now, since, t: scope.t, maxLength: scope.caps.maxTextLength, logger: scope.logger });
   const quote = scope.inbound.kind === 'message' ? scope.inbound.messageId : null;
   await writeDigest(scope.out, addressOf(scope.chat), content, { purpose: 'digest-on-demand', replyToMessageId: quote });
 }
@@ -49,7 +49,7 @@ export async function sendOverdueList(scope: Scope): Promise<void> {
   const parts = renderOverdueList(await loadTickets(scope), {
     ...reportClock(settings, scope.now),
     t: scope.t,
-    maxLength: TEXT_LIMITS[scope.chat.platform],
+    maxLength: scope.caps.maxTextLength,
     timeZone: settings.timezone,
     workingDayMs: workingDayMs(settings),
   });
@@ -59,8 +59,8 @@ export async function sendOverdueList(scope: Scope): Promise<void> {
 /** /xuatexcel — every ticket and its timeline as an .xlsx document. */
 export async function sendExport(scope: Scope): Promise<void> {
   if (!(await mayReadReports(scope))) return;
-  if (scope.chat.platform === 'zalo') {
-    // Zalo bots cannot send documents (docs/domain.md); say so rather than fail in the outbox.
+  if (!scope.caps.documents) {
+    // Some channels cannot send documents (docs/domain.md); say so rather than fail in the outbox.
     await reply(scope, scope.t('leaders-export-no-documents'));
     return;
   }
@@ -74,7 +74,7 @@ export async function sendExport(scope: Scope): Promise<void> {
       fileName: exportFileName(settings, now),
       mimeType: XLSX_MIME,
       data,
-      captionHtml: t('leaders-export-caption', { count: tickets.length, date: formatLocalDate(now, settings.timezone) }),
+      caption: t('leaders-export-caption', { count: tickets.length, date: formatDate(now, settings.timezone) }),
     },
     { purpose: 'export' },
   );
@@ -85,7 +85,7 @@ export async function sendCentralReport(scope: Scope): Promise<void> {
   if (!(await mayReadReports(scope))) return;
   const { settings } = scope;
   const parts = renderCentralReport(await loadTickets(scope), scope.t, {
-    maxLength: TEXT_LIMITS[scope.chat.platform],
+    maxLength: scope.caps.maxTextLength,
     now: scope.now,
     timeZone: settings.timezone,
   });

@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { escapeHtml, foldVietnamese, formatDateTime, userText } from '../format.js';
+import { foldVietnamese } from '../../domain/fold.js';
+import { formatDateTime } from '../presentation/dates.js';
+import { escapeHtml, userText } from '../presentation/markup.js';
 import { reply, type Scope } from '../scope.js';
 import { ceilToMinute, lockRateKeys, recordRateEvent, windowFreesAt } from '../rate-events.js';
 
@@ -117,7 +119,7 @@ export async function createLinkCode(scope: Scope, args: string): Promise<void> 
       expiresAt,
     },
   });
-  await reply(scope, t('code-created', { unit: escapeHtml(target.name), code, expires: formatDateTime(expiresAt, scope.config.APP_TIMEZONE) }));
+  await reply(scope, t('code-created', { unit: escapeHtml(target.name), code, expires: formatDateTime(expiresAt, scope.settings.timezone) }));
 }
 
 /**
@@ -150,7 +152,7 @@ export async function redeemLinkCode(scope: Scope, code: string): Promise<void> 
   }
   if (blockedUntil) {
     scope.logger.info({ person: scope.person.id, chat: scope.chat.id }, 'link code refused: too many wrong codes');
-    return reply(scope, t('link-code-limited', { until: formatDateTime(ceilToMinute(blockedUntil), scope.config.APP_TIMEZONE) }));
+    return reply(scope, t('link-code-limited', { until: formatDateTime(ceilToMinute(blockedUntil), scope.settings.timezone) }));
   }
   // A wrong code is counted in this transaction, which commits with the answer (its only other effect).
   const failed = async (key: string) => {

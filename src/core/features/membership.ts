@@ -1,5 +1,5 @@
 import { notifyAdmins, safeTitle } from '../admin-notices.js';
-import { escapeHtml } from '../format.js';
+import { escapeHtml } from '../presentation/markup.js';
 import type { Scope } from '../scope.js';
 
 /**

@@ -4,7 +4,7 @@ import { performAction } from '../workflow.js';
 import { rescheduleReminder } from '../reminders.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime } from '../presentation/dates.js';
 import { ceilToMinute, lockRateKeys, recordRateEvent, windowState } from '../rate-events.js';
 
 const FLOOD_WINDOW_MS = 60 * 60 * 1000;
@@ -69,7 +69,7 @@ async function refusedAsFlood(scope: Scope): Promise<boolean> {
   await recordRateEvent(tx, key, now);
   // A place frees when the oldest of the last `limit` reports leaves the hour.
   const until = new Date(recent[limit - 1]!.createdAt.getTime() + FLOOD_WINDOW_MS);
-  await reply(scope, scope.t('report-flood-until', { until: formatDateTime(ceilToMinute(until), scope.config.APP_TIMEZONE) }));
+  await reply(scope, scope.t('report-flood-until', { until: formatDateTime(ceilToMinute(until), scope.settings.timezone) }));
   return true;
 }
 

@@ -4,7 +4,10 @@ import { departmentRefusal, eventLabelKey, isOpen, type ActionKind, type EventKi
 import { dueState } from '../../domain/reminder-policy.js';
 import { calendarFrom } from '../../settings.js';
 import type { Ticket } from '../../generated/prisma/client.js';
-import { escapeHtml, foldVietnamese, formatDateTime, nameText, userText } from '../format.js';
+import { foldVietnamese } from '../../domain/fold.js';
+import { formatDateTime } from '../presentation/dates.js';
+import { escapeHtml, nameText, userText } from '../presentation/markup.js';
+import type { AttachmentRef } from '../port.js';
 import { storedName, unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
 import { findTicketByCode, mayStart, performAction, say, type Origin, type RequestedAction } from '../workflow.js';
@@ -77,7 +80,7 @@ export const mergeCommand = (scope: Scope, args: string) =>
 export const statusCommand = (scope: Scope, args: string) =>
   withTicket(scope, args, async (ticket) => {
     const { t, tx } = scope;
-    const tz = scope.config.APP_TIMEZONE;
+    const tz = scope.settings.timezone;
     const full = await tx.ticket.findUniqueOrThrow({
       where: { id: ticket.id },
       include: { commune: true, department: true, claimedBy: true, parent: true, children: { select: { code: true } }, events: { orderBy: { id: 'asc' } } },
@@ -126,7 +129,7 @@ export async function listCommand(scope: Scope): Promise<void> {
     let due = '';
     if (tk.dueAt && ['assigned', 'reopened'].includes(tk.status)) {
       const state = dueState(tk.dueAt, scope.now, scope.settings, cal);
-      due = ` · ${formatDateTime(tk.dueAt, scope.config.APP_TIMEZONE)}${state === 'ok' ? '' : ` (${t(state === 'due_soon' ? 'due-soon' : 'due-overdue')})`}`;
+      due = ` · ${formatDateTime(tk.dueAt, scope.settings.timezone)}${state === 'ok' ? '' : ` (${t(state === 'due_soon' ? 'due-soon' : 'due-overdue')})`}`;
     }
     lines.push(t('list-item', { code: tk.code, commune: escapeHtml(tk.commune.name), status: t(`status-${tk.status}`), due }));
   }
@@ -170,7 +173,7 @@ async function showDepartmentPicker(scope: Scope, ticket: Ticket, origin: Origin
   const buttons = [];
   for (let i = 0; i < depts.length; i += 3) buttons.push(depts.slice(i, i + 3).map((d) => ({ text: d.code, data: `t:to:${ticket.id}:${d.code}` })));
   buttons.push([{ text: scope.t('btn-cancel'), data: `t:close:${ticket.id}` }]);
-  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-department', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
+  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-department', { code: ticket.code }), choices: buttons }, { ticketId: ticket.id, purpose: 'picker', audience: scope.person.id });
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
 }
 
@@ -179,7 +182,7 @@ async function showCategoryPicker(scope: Scope, ticket: Ticket, origin: Origin =
   const cats = await scope.tx.category.findMany({ orderBy: { sortOrder: 'asc' } });
   const buttons = [];
   for (let i = 0; i < cats.length; i += 2) buttons.push(cats.slice(i, i + 2).map((c) => ({ text: c.label.length > 30 ? `${c.label.slice(0, 29)}…` : c.label, data: `t:cat:${ticket.id}:${c.code}` })));
-  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-category', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
+  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-category', { code: ticket.code }), choices: buttons }, { ticketId: ticket.id, purpose: 'picker', audience: scope.person.id });
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
 }
 
@@ -187,15 +190,20 @@ async function showCategoryPicker(scope: Scope, ticket: Ticket, origin: Origin =
  * The support team sets (or corrects) the category. The classifier's suggestion stays on the
  * ticket, so each correction is kept as a labelled example for the corpus (npm run corpus:export).
  */
-async function setCategory(scope: Scope, ticket: Ticket, code: string, origin: Origin): Promise<void> {
-  if (!(await performAction(scope, ticket.id, { kind: 'set_category', categoryCode: code }, origin))) return;
+async function setCategory(scope: Scope, ticket: Ticket, code: string, origin: Origin): Promise<boolean> {
+  if (!(await performAction(scope, ticket.id, { kind: 'set_category', categoryCode: code }, origin))) return false;
   // Routing usually follows the category: offer its department in one tap, if it takes tickets.
   const category = await scope.tx.category.findUnique({ where: { code }, include: { department: true } });
   const dept = category?.department;
   const now = await scope.tx.ticket.findUnique({ where: { id: ticket.id }, select: { departmentCode: true } });
   if (dept && !now?.departmentCode && departmentRefusal(dept.code, dept) === null) {
-    await scope.out.send(addressOf(scope.chat), { html: scope.t('offer-route', { code: ticket.code, department: dept.code }), buttons: [[{ text: `🏛 ${dept.code}`, data: `t:to:${ticket.id}:${dept.code}` }]] }, { ticketId: ticket.id, purpose: 'picker' });
+    await scope.out.send(
+      addressOf(scope.chat),
+      { html: scope.t('offer-route', { code: ticket.code, department: dept.code }), choices: [[{ text: `🏛 ${dept.code}`, data: `t:to:${ticket.id}:${dept.code}` }]] },
+      { ticketId: ticket.id, purpose: 'picker', audience: scope.person.id },
+    );
   }
+  return true;
 }
 
 /** /linhvuc <code> <category code> */
@@ -209,19 +217,26 @@ export const categoryCommand = (scope: Scope, args: string) =>
 async function showPriorityPicker(scope: Scope, ticket: Ticket, origin: Origin = COMMAND): Promise<void> {
   if (!(await mayStart(scope, ticket.id, 'set_priority', origin))) return;
   const buttons = [PRIORITIES.map((p) => ({ text: scope.t(`priority-${p}`), data: `t:p_${p}:${ticket.id}` }))];
-  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-priority', { code: ticket.code }), buttons }, { ticketId: ticket.id, purpose: 'picker' });
+  await scope.out.send(addressOf(scope.chat), { html: scope.t('picker-priority', { code: ticket.code }), choices: buttons }, { ticketId: ticket.id, purpose: 'picker', audience: scope.person.id });
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
 }
 
-/** Asks for text (a reason, an answer) by a message people reply to; the reply comes back to `handleReply`. */
+/**
+ * Asks for text (a reason, an answer). The person's answer comes back as a reply to this message
+ * (force reply) or, on channels without it, as their next message in the chat (a conversation step).
+ */
 async function prompt(scope: Scope, ticket: Ticket, kind: PromptKind, origin: Origin): Promise<void> {
   if (!(await mayStart(scope, ticket.id, PROMPT_ACTION[kind], origin))) return;
-  await scope.out.send(addressOf(scope.chat), { html: scope.t(`prompt-${kind}`, { code: ticket.code }), forceReply: true }, { ticketId: ticket.id, purpose: `prompt:${kind}` });
+  await scope.out.send(
+    addressOf(scope.chat),
+    { html: scope.t(`prompt-${kind}`, { code: ticket.code }), prompt: { kind, ticketId: ticket.id } },
+    { ticketId: ticket.id, purpose: `prompt:${kind}`, audience: scope.person.id },
+  );
   if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
 }
 
-const PROMPTS = ['reject', 'merge', 'answer', 'return', 'extension', 'reopen', 'note'] as const;
-type PromptKind = (typeof PROMPTS)[number];
+export const PROMPTS = ['reject', 'merge', 'answer', 'return', 'extension', 'reopen', 'note'] as const;
+export type PromptKind = (typeof PROMPTS)[number];
 /** The workflow action each prompt's answer will run. */
 const PROMPT_ACTION: Record<PromptKind, ActionKind> = {
   reject: 'reject',
@@ -244,71 +259,95 @@ const ButtonData = z
   });
 
 /**
- * A button press. The data is untrusted: it must parse, and the pressed message must be one the
- * bot sent to this very chat for this very ticket, so forged or foreign data does nothing.
+ * A choice: a button pressed, or a number typed for a numbered menu. The data is untrusted: it must
+ * parse, and a pressed button must be on a message the bot sent to this very chat for this very
+ * ticket, so forged or foreign data does nothing (a typed number was mapped through a menu stored
+ * for this chat and person, which is proof enough). A used menu stops being pressable.
  */
-export async function handleButton(scope: Scope): Promise<void> {
-  if (scope.inbound.kind !== 'action') return;
-  const origin: Origin = { via: 'button', actionId: scope.inbound.actionId };
+export async function pressChoice(scope: Scope, data: string, origin: Origin, pressedMessageId?: string): Promise<void> {
   const stale = () => say(scope, scope.t('button-stale'), origin, { alert: true });
-  const parsed = ButtonData.safeParse(scope.inbound.data);
+  const parsed = ButtonData.safeParse(data);
   if (!parsed.success) return stale();
   const { action, ticketId, arg } = parsed.data;
-  // Telegram always says which message was pressed; without it, the chat must at least have been
-  // sent something about this ticket.
-  const bound = await scope.tx.outboundMessage.findFirst({
-    where: {
-      platform: scope.chat.platform,
-      chatExternalId: scope.chat.externalId,
-      ticketId,
-      ...(scope.inbound.messageId ? { sentMessageId: scope.inbound.messageId } : { status: 'sent' }),
-    },
-    select: { id: true },
-  });
-  const ticket = bound ? await scope.tx.ticket.findUnique({ where: { id: ticketId } }) : null;
+  let pressed: { purpose: string | null } | null = null;
+  if (origin.via === 'button') {
+    // A platform normally says which message was pressed; without it, the chat must at least have been
+    // sent something about this ticket.
+    pressed = await scope.tx.outboundMessage.findFirst({
+      where: {
+        platform: scope.chat.platform,
+        chatExternalId: scope.chat.externalId,
+        ticketId,
+        ...(pressedMessageId ? { sentMessageId: pressedMessageId } : { status: 'sent' }),
+      },
+      select: { purpose: true },
+    });
+    if (!pressed) return stale();
+  }
+  const ticket = await scope.tx.ticket.findUnique({ where: { id: ticketId } });
   if (!ticket) return stale();
+  const done = await dispatchChoice(scope, ticket, action, arg, origin);
+  // A picker or an answer's "Đồng ý / Chưa đồng ý" did its work: take its buttons away so it cannot
+  // be pressed again. Cards are kept current by their own refresh.
+  if (done && origin.via === 'button' && pressedMessageId && !pressed?.purpose?.startsWith('card:')) {
+    await scope.out.clearButtons(addressOf(scope.chat), pressedMessageId, ticketId);
+  }
+}
 
+/** Runs a parsed choice; true when it changed the ticket. */
+async function dispatchChoice(scope: Scope, ticket: Ticket, action: string, arg: string | null, origin: Origin): Promise<boolean> {
+  const ticketId = ticket.id;
+  const stale = async () => {
+    await say(scope, scope.t('button-stale'), origin, { alert: true });
+    return false;
+  };
   const act = (a: RequestedAction) => performAction(scope, ticketId, a, origin);
   switch (action) {
     case 'claim':
-      return void (await act({ kind: 'claim' }));
+      return act({ kind: 'claim' });
     case 'assign':
-      return showDepartmentPicker(scope, ticket, origin);
+      await showDepartmentPicker(scope, ticket, origin);
+      return false;
     case 'to':
       if (!arg) return stale();
-      return void (await act({ kind: 'assign', departmentCode: arg }));
+      return act({ kind: 'assign', departmentCode: arg });
     case 'prio':
-      return showPriorityPicker(scope, ticket, origin);
+      await showPriorityPicker(scope, ticket, origin);
+      return false;
     case 'cat':
       if (arg) return setCategory(scope, ticket, arg, origin);
-      return showCategoryPicker(scope, ticket, origin);
+      await showCategoryPicker(scope, ticket, origin);
+      return false;
     case 'p_khan':
     case 'p_thuong':
     case 'p_phuc_tap':
-      return void (await act({ kind: 'set_priority', priority: action.slice(2) as Priority }));
+      return act({ kind: 'set_priority', priority: action.slice(2) as Priority });
     case 'central':
-      return void (await act({ kind: 'flag_central', flagged: true }));
+      return act({ kind: 'flag_central', flagged: true });
     case 'central_off':
-      return void (await act({ kind: 'flag_central', flagged: false }));
+      return act({ kind: 'flag_central', flagged: false });
     case 'snooze':
-      return void (await act({ kind: 'snooze' }));
+      return act({ kind: 'snooze' });
     case 'confirm':
-      return void (await act({ kind: 'confirm' }));
+      return act({ kind: 'confirm' });
     case 'ext_yes':
-      return void (await act({ kind: 'decide_extension', approve: true }));
+      return act({ kind: 'decide_extension', approve: true });
     case 'ext_no':
-      return void (await act({ kind: 'decide_extension', approve: false }));
+      return act({ kind: 'decide_extension', approve: false });
     case 'close':
-      return scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+      if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+      return true;
     case 'reject':
     case 'merge':
     case 'answer':
     case 'return':
     case 'reopen':
     case 'note':
-      return prompt(scope, ticket, action, origin);
+      await prompt(scope, ticket, action, origin);
+      return false;
     case 'ext':
-      return prompt(scope, ticket, 'extension', origin);
+      await prompt(scope, ticket, 'extension', origin);
+      return false;
     default:
       return stale();
   }
@@ -326,38 +365,43 @@ export async function handleReply(scope: Scope): Promise<boolean> {
     orderBy: { id: 'desc' },
   });
   if (!source?.ticketId || !source.purpose) return false;
-  const text = inbound.text.trim();
-  const id = source.ticketId;
   const purpose = source.purpose;
-  if (purpose === 'card:department' || purpose === 'dept-notice' || purpose === 'dept-files' || purpose === 'prompt:answer') {
-    await performAction(scope, id, { kind: 'answer', text }, COMMAND, { attachments: inbound.attachments });
-    return true;
-  }
-  switch (purpose) {
-    case 'prompt:reject':
-      await performAction(scope, id, { kind: 'reject', reason: text }, COMMAND);
-      return true;
-    case 'prompt:return':
-      await performAction(scope, id, { kind: 'return_to_support', reason: text }, COMMAND);
-      return true;
-    case 'prompt:reopen':
-      await performAction(scope, id, { kind: 'reopen', reason: text }, COMMAND);
-      return true;
-    case 'prompt:note':
-      await performAction(scope, id, { kind: 'note', text }, COMMAND);
-      return true;
-    case 'prompt:extension': {
+  // Replying to the department's card or notice is the written answer, like the answer prompt.
+  const kind = ['card:department', 'dept-notice', 'dept-files'].includes(purpose) ? 'answer' : purpose.startsWith('prompt:') ? purpose.slice('prompt:'.length) : null;
+  if (!kind || !(PROMPTS as readonly string[]).includes(kind)) return false;
+  await answerPrompt(scope, kind as PromptKind, source.ticketId, inbound.text, inbound.attachments);
+  return true;
+}
+
+/** The text a prompt asked for, however it came (a reply, or the next message), applied to its ticket. */
+export async function answerPrompt(scope: Scope, kind: PromptKind, ticketId: number, raw: string, attachments: AttachmentRef[] = []): Promise<void> {
+  const text = raw.trim();
+  switch (kind) {
+    case 'answer':
+      await performAction(scope, ticketId, { kind: 'answer', text }, COMMAND, { attachments });
+      return;
+    case 'reject':
+      await performAction(scope, ticketId, { kind: 'reject', reason: text }, COMMAND);
+      return;
+    case 'return':
+      await performAction(scope, ticketId, { kind: 'return_to_support', reason: text }, COMMAND);
+      return;
+    case 'reopen':
+      await performAction(scope, ticketId, { kind: 'reopen', reason: text }, COMMAND);
+      return;
+    case 'note':
+      await performAction(scope, ticketId, { kind: 'note', text }, COMMAND);
+      return;
+    case 'extension': {
       const m = /^(\d{1,3})\s*(?:ngày)?\s*([\s\S]*)$/i.exec(text);
-      await performAction(scope, id, { kind: 'request_extension', workingDays: m ? Number(m[1]) : 0, reason: m?.[2] ?? text }, COMMAND);
-      return true;
+      await performAction(scope, ticketId, { kind: 'request_extension', workingDays: m ? Number(m[1]) : 0, reason: m?.[2] ?? text }, COMMAND);
+      return;
     }
-    case 'prompt:merge': {
+    case 'merge': {
       const parent = await findTicketByCode(scope, text.split(/\s+/)[0] ?? '');
-      if (!parent) return true;
-      await performAction(scope, id, { kind: 'merge', parent: { id: parent.id, status: parent.status, parentId: parent.parentId } }, COMMAND);
-      return true;
+      if (!parent) return;
+      await performAction(scope, ticketId, { kind: 'merge', parent: { id: parent.id, status: parent.status, parentId: parent.parentId } }, COMMAND);
+      return;
     }
-    default:
-      return false;
   }
 }

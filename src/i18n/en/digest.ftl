@@ -37,6 +37,15 @@ digest-received = received { $date } ({ NUMBER($days, maximumFractionDigits: 1) 
 digest-central = For the central level ({ $count })
 digest-central-more = … and { $count } more; the full list: /baocaotw
 digest-no-department = Not yet sent to a department
+digest-closure = Communes' satisfaction
+digest-closure-confirmed = Province: communes confirmed { $confirmed } of { $answered } answered tickets ({ $pct })
+digest-closure-satisfaction = Satisfied { $haiLong } · Acceptable { $tamDuoc } · Not satisfied { $chuaHaiLong } · score { $score }/100 ({ $rated ->
+    [one] 1 answer
+   *[other] { $rated } answers
+})
+digest-closure-no-rating = No commune has rated an answer yet.
+digest-closure-rates = Reopened { $reopen } of answered tickets · Closed automatically { $autoClosed } of resolved tickets
+digest-closure-dept = confirmed { $confirmed } · score { $score } · reopened { $reopen } · closed automatically { $autoClosed }
 
 digest-chart-title = Open and overdue reports by department
 digest-chart-open = Open
@@ -77,6 +86,26 @@ digest-export-col-answered-count = Answered
 digest-export-col-on-time-count = On time
 digest-export-col-on-time-rate = On-time rate (%)
 digest-export-col-median = Median answer time (working hours)
+digest-export-col-satisfaction = Satisfaction
+digest-export-col-confirmed = Confirmed by commune
+digest-export-col-auto-closed = Closed automatically
+digest-export-col-reopened-count = Times reopened
+digest-export-sheet-closure = Satisfaction
+digest-export-col-confirmed-count = Confirmed by commune
+digest-export-col-confirmed-rate = Confirmed (%)
+digest-export-col-rated-count = Ratings
+digest-export-col-hai-long-count = Satisfied
+digest-export-col-tam-duoc-count = Acceptable
+digest-export-col-chua-hai-long-count = Not satisfied
+digest-export-col-hai-long-rate = Satisfied (%)
+digest-export-col-tam-duoc-rate = Acceptable (%)
+digest-export-col-chua-hai-long-rate = Not satisfied (%)
+digest-export-col-satisfaction-score = Satisfaction score (0–100)
+digest-export-col-reopened-tickets = Tickets reopened
+digest-export-col-reopen-rate = Reopen rate (%)
+digest-export-col-resolved-count = Resolved
+digest-export-col-auto-closed-count = Closed automatically
+digest-export-col-auto-closed-rate = Closed automatically (%)
 digest-export-yes = Yes
 digest-export-no = No
 digest-export-pending = Not yet due

@@ -1,29 +1,45 @@
 import { Api, InlineKeyboard, InputFile } from 'grammy';
 import type { ForceReply, InlineKeyboardMarkup } from 'grammy/types';
-import { htmlToPlain, splitHtml } from '../../core/format.js';
-import { ChannelError, type Channel, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundRequest } from '../types.js';
+import { visibleLength } from '../../core/presentation/markup.js';
+import { splitText } from '../../core/presentation/split.js';
+import {
+  ChannelError,
+  FileUnavailable,
+  type AttachmentRef,
+  type Channel,
+  type ChannelCapabilities,
+  type ChannelLimits,
+  type DeliveryProgress,
+  type DeliveryResult,
+  type FetchedFile,
+  type OutboundContent,
+  type OutboundFile,
+  type OutboundRequest,
+} from '../../core/port.js';
+import { readCapped } from '../fetch-capped.js';
 import { classifyTelegramError } from './errors.js';
 
 // Telegram's limits count UTF-16 code units of the text after entity parsing: an emoji is two.
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
-/** Length of an HTML message as Telegram counts it (an overestimate for numeric entities). */
-function telegramLength(html: string): number {
-  return htmlToPlain(html).length;
-}
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
+  format: 'html',
+  maxTextLength: TEXT_LIMIT,
+  maxCaptionLength: CAPTION_LIMIT,
+  buttons: true,
+  edits: true,
+  forceReply: true,
+  documents: true,
+  uploads: true,
+  slashCommands: true,
+  actionAnswers: true,
+  replies: true,
+};
 
-/**
- * The outbox splits long text by characters; text dense with emoji can still exceed Telegram's
- * limit in UTF-16 units. Such a message is split again here, so it arrives instead of failing.
- */
+/** A text the outbox split already, split again if it still exceeds the limit (it never should). */
 export function fitTelegramText(html: string): string[] {
-  if (telegramLength(html) <= TEXT_LIMIT) return [html];
-  for (let limit = TEXT_LIMIT; limit > TEXT_LIMIT / 2; limit = Math.floor(limit * 0.95)) {
-    const parts = splitHtml(html, limit);
-    if (parts.every((p) => telegramLength(p) <= TEXT_LIMIT)) return parts;
-  }
-  return splitHtml(html, TEXT_LIMIT / 2); // no character is more than two units
+  return visibleLength(html) <= TEXT_LIMIT ? [html] : splitText(html, TEXT_LIMIT, 'html');
 }
 
 function keyboard(content: OutboundContent): InlineKeyboardMarkup | ForceReply | undefined {
@@ -48,17 +64,46 @@ export function messageIdOf(result: unknown): string | null {
 /** One Bot API call of a delivery; the answer's message id, if any, is read by messageIdOf. */
 type Step = () => Promise<unknown>;
 
+export interface TelegramChannelOptions {
+  token: string;
+  apiRoot: string;
+  timeoutSeconds?: number;
+  limits: ChannelLimits;
+}
+
 /** Delivers outbound requests through the Bot API at TELEGRAM_API_ROOT. */
 export class TelegramChannel implements Channel {
   readonly platform = 'telegram' as const;
-  readonly maxTextLength = 4096;
-  readonly supportsButtons = true;
-  readonly supportsEdits = true;
+  readonly capabilities = TELEGRAM_CAPABILITIES;
+  readonly limits: ChannelLimits;
+  readonly api: Api;
 
-  constructor(readonly api: Api) {}
+  constructor(private readonly opts: TelegramChannelOptions) {
+    this.api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: opts.timeoutSeconds ?? 20 });
+    this.limits = opts.limits;
+  }
 
-  static create(token: string, apiRoot: string, timeoutSeconds = 20): TelegramChannel {
-    return new TelegramChannel(new Api(token, { apiRoot, timeoutSeconds }));
+  /** Telegram group and channel ids are negative; private chats are the user's (positive) id. */
+  isGroupAddress(externalId: string): boolean {
+    return externalId.startsWith('-');
+  }
+
+  async fetchFile(ref: AttachmentRef, maxBytes: number): Promise<FetchedFile> {
+    if (!ref.fileId) throw new FileUnavailable('unreachable', 'no Telegram file id');
+    let path: string | undefined;
+    let size: number | undefined;
+    try {
+      const file = await this.api.getFile(ref.fileId);
+      path = file.file_path;
+      size = file.file_size;
+    } catch (err) {
+      throw new FileUnavailable('unreachable', `getFile failed: ${classifyTelegramError(err).kind}`);
+    }
+    if (size !== undefined && size > maxBytes) throw new FileUnavailable('too_large', `${size} bytes`);
+    if (!path) throw new FileUnavailable('unreachable', 'getFile gave no path');
+    const data = await readCapped(`${this.opts.apiRoot}/file/bot${this.opts.token}/${path}`, maxBytes, 30_000);
+    const fileName = ref.fileName ?? path.split('/').pop() ?? (ref.type === 'photo' ? 'anh.jpg' : 'tep');
+    return { data: data.bytes, mimeType: ref.mimeType ?? data.mimeType ?? (ref.type === 'photo' ? 'image/jpeg' : 'application/octet-stream'), fileName };
   }
 
   async deliver(request: OutboundRequest): Promise<DeliveryResult> {
@@ -70,12 +115,19 @@ export class TelegramChannel implements Channel {
           throw new ChannelError(classifyTelegramError(err));
         }
         return { messageId: null };
+      case 'clear_buttons':
+        try {
+          await this.api.editMessageReplyMarkup(request.chat.externalId, Number(request.messageId), { reply_markup: { inline_keyboard: [] } });
+        } catch (err) {
+          throw new ChannelError(classifyTelegramError(err));
+        }
+        return { messageId: request.messageId };
       case 'edit': {
         // Edits can carry only an inline keyboard; an empty one removes the buttons.
         const markup = request.content.buttons?.length ? (keyboard({ ...request.content, forceReply: false }) as InlineKeyboardMarkup) : { inline_keyboard: [] };
         let result: unknown;
         try {
-          result = await this.api.editMessageText(request.chat.externalId, Number(request.messageId), request.content.html, {
+          result = await this.api.editMessageText(request.chat.externalId, Number(request.messageId), request.content.text, {
             parse_mode: 'HTML',
             link_preview_options: { is_disabled: true },
             reply_markup: markup,
@@ -110,6 +162,11 @@ export class TelegramChannel implements Channel {
     return { messageId };
   }
 
+  private sendFile(chatId: string, file: OutboundFile, extra: Record<string, unknown>): Promise<unknown> {
+    const input = file.via === 'id' ? file.fileId : file.via === 'url' ? file.url : new InputFile(Buffer.from(file.data), file.fileName ?? undefined);
+    return file.type === 'photo' ? this.api.sendPhoto(chatId, input, extra) : this.api.sendDocument(chatId, input, extra);
+  }
+
   /**
    * The Bot API calls one send takes, in order, and which of them makes the message that cards
    * and replies are found again by: the upload, the captioned file, or the first text part.
@@ -120,6 +177,7 @@ export class TelegramChannel implements Channel {
     const markup = keyboard(content);
     const replyParameters = content.replyToMessageId ? { reply_parameters: { message_id: Number(content.replyToMessageId), allow_sending_without_reply: true } } : {};
     const steps: Step[] = [];
+    const hasText = content.text.trim().length > 0;
     const text = (parts: string[], opts: { markup: boolean; reply: boolean }) => {
       for (const [i, part] of parts.entries()) {
         steps.push(() =>
@@ -135,30 +193,28 @@ export class TelegramChannel implements Channel {
 
     if (content.upload) {
       const u = content.upload;
-      const captioned = telegramLength(content.html) <= CAPTION_LIMIT;
-      const caption = captioned ? { caption: content.html, parse_mode: 'HTML' as const } : {};
-      steps.push(() => {
-        const input = new InputFile(Buffer.from(u.data), u.fileName);
-        return u.kind === 'photo' ? this.api.sendPhoto(chatId, input, { ...caption, ...replyParameters }) : this.api.sendDocument(chatId, input, { ...caption, ...replyParameters });
-      });
-      if (!captioned) text(fitTelegramText(content.html), { markup: false, reply: false });
+      const captioned = visibleLength(content.text) <= CAPTION_LIMIT;
+      const caption = captioned && hasText ? { caption: content.text, parse_mode: 'HTML' as const } : {};
+      steps.push(() => this.sendFile(chatId, { type: u.kind, fileName: u.fileName, mimeType: u.mimeType, via: 'bytes', data: u.data }, { ...caption, ...replyParameters }));
+      if (!captioned) text(fitTelegramText(content.text), { markup: false, reply: false });
       return { steps, keyStep: 0 };
     }
 
-    const files = content.attachments ?? [];
+    const files = request.files ?? [];
     // One file with a short text travels as its caption; otherwise files first, then the text.
-    const captioned = files.length === 1 && telegramLength(content.html) <= CAPTION_LIMIT;
+    const captioned = files.length === 1 && visibleLength(content.text) <= CAPTION_LIMIT;
     for (const [i, file] of files.entries()) {
       const extra: Record<string, unknown> = {
-        ...(captioned ? { caption: content.html, parse_mode: 'HTML' as const, ...(markup ? { reply_markup: markup } : {}) } : {}),
+        ...(captioned && hasText ? { caption: content.text, parse_mode: 'HTML' as const } : {}),
+        ...(captioned && markup ? { reply_markup: markup } : {}),
         ...(i === 0 ? replyParameters : {}),
       };
-      steps.push(() => (file.type === 'photo' ? this.api.sendPhoto(chatId, file.fileId, extra) : this.api.sendDocument(chatId, file.fileId, extra)));
+      steps.push(() => this.sendFile(chatId, file, extra));
     }
     if (captioned) return { steps, keyStep: 0 };
     // Cards and replies are found again by the id of the (first) text message.
     const keyStep = steps.length;
-    text(fitTelegramText(content.html), { markup: true, reply: files.length === 0 });
-    return { steps, keyStep };
+    if (hasText) text(fitTelegramText(content.text), { markup: true, reply: files.length === 0 });
+    return { steps, keyStep: hasText ? keyStep : 0 };
   }
 }

@@ -1,5 +1,5 @@
 import { GrammyError, HttpError } from 'grammy';
-import type { ChannelFailure } from '../types.js';
+import type { ChannelFailure } from '../../core/port.js';
 
 /** Network failures that prove the request never reached the Bot API, so a retry cannot duplicate. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);

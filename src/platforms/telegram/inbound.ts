@@ -1,5 +1,5 @@
 import type { Chat, Message, Update, User } from 'grammy/types';
-import type { AttachmentRef, ChatAddress, ChatRef, Inbound, ParsedCommand, SenderRef } from '../types.js';
+import type { AttachmentRef, ChatAddress, ChatRef, Inbound, ParsedCommand, SenderRef } from '../../core/port.js';
 
 export function chatRef(chat: Chat): ChatRef {
   return {
@@ -43,11 +43,11 @@ function attachmentsOf(message: Message): AttachmentRef[] {
   if (message.photo?.length) {
     // Telegram sends every size; the last is the largest.
     const best = message.photo[message.photo.length - 1]!;
-    out.push({ type: 'photo', fileId: best.file_id, fileUniqueId: best.file_unique_id });
+    out.push({ type: 'photo', platform: 'telegram', fileId: best.file_id, fileUniqueId: best.file_unique_id });
   }
   if (message.document) {
     const d = message.document;
-    out.push({ type: 'document', fileId: d.file_id, fileUniqueId: d.file_unique_id, fileName: d.file_name ?? null, mimeType: d.mime_type ?? null });
+    out.push({ type: 'document', platform: 'telegram', fileId: d.file_id, fileUniqueId: d.file_unique_id, fileName: d.file_name ?? null, mimeType: d.mime_type ?? null });
   }
   return out;
 }

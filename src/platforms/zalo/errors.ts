@@ -1,4 +1,4 @@
-import type { ChannelFailure } from '../types.js';
+import type { ChannelFailure } from '../../core/port.js';
 import { ZaloApiError } from './api.js';
 
 /** Zalo's 429 does not always say how long to wait; this is waited then. */

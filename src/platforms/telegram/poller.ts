@@ -1,9 +1,9 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import { classifyFailure, describeFailure } from '../db/errors.js';
-import type { Logger } from '../logger.js';
-import { storeOrMark, type Inbox } from './inbox.js';
-import { checkTelegramUpdate } from './telegram-update.js';
+import { classifyFailure, describeFailure } from '../../db/errors.js';
+import type { Logger } from '../../logger.js';
+import type { IngressSink, Poller } from '../plugin.js';
+import { checkTelegramUpdate } from './update.js';
 
 /** Also the webhook's allowed_updates: an edited report gets an answer asking for a new message. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
@@ -14,20 +14,22 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', '
  * point loses nothing (Telegram redelivers) and one poisonous update cannot stop the line.
  * Some test servers answer getUpdates at once; an idle pause keeps that from spinning.
  */
-export class TelegramPoller {
+export class TelegramPoller implements Poller {
   private offset: number | undefined;
   private abort = new AbortController();
   private running: Promise<void> | undefined;
   private stopped = false;
 
+  private sink: IngressSink | undefined;
+
   constructor(
     private readonly api: Api,
-    private readonly inbox: Inbox,
     private readonly logger: Logger,
     private readonly opts: { timeoutSeconds?: number; idlePauseMs?: number } = {},
   ) {}
 
-  start(): void {
+  start(sink: IngressSink): void {
+    this.sink = sink;
     this.running ??= this.loop();
   }
 
@@ -74,12 +76,12 @@ export class TelegramPoller {
     const verdict = checkTelegramUpdate(update);
     for (let failures = 0; !this.stopped; ) {
       try {
-        if (verdict.ok) await storeOrMark(this.inbox, verdict);
-        else if (verdict.updateId !== null) await this.inbox.markUnstorable(verdict.updateId, verdict.reason);
+        if (verdict.ok) await this.sink!.store(verdict);
+        else if (verdict.updateId !== null) await this.sink!.refuse(verdict.updateId, verdict.reason);
         else this.logger.warn({ reason: verdict.reason }, 'update without a usable update_id skipped');
         return true;
       } catch (err) {
-        // storeOrMark throws only when even the marker could not be written: treat it as an outage.
+        // store throws only when even the marker could not be written: treat it as an outage.
         failures++;
         const wait = Math.min(5_000, 250 * 2 ** failures);
         const level = failures === 1 || failures % 10 === 0 ? 'error' : 'debug';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { sanitizeJson } from './sanitize.js';
+import { sanitizeJson } from '../../ingress/sanitize.js';
+import type { UpdateVerdict } from '../plugin.js';
 
 /**
  * The gate every Telegram update passes before it is stored (webhook and polling alike). It checks
@@ -61,11 +62,6 @@ const TelegramUpdate = z.looseObject({
   my_chat_member: ChatMemberUpdated.optional(),
 });
 type TelegramUpdate = z.infer<typeof TelegramUpdate>;
-
-export type UpdateVerdict =
-  | { ok: true; updateId: string; payload: Record<string, unknown>; chatKey: string | null }
-  /** `updateId` is known when the envelope was good enough to read it (polling stores a marker then). */
-  | { ok: false; updateId: string | null; reason: string };
 
 /** The chat of a checked update: the key its per-chat ordering uses. */
 function chatKeyOf(u: TelegramUpdate): string | null {
