@@ -4,6 +4,7 @@ import type { Platform } from '../domain/types.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Settings } from '../settings.js';
+import type { Chat, Person } from '../generated/prisma/client.js';
 import { answerEditedMessage } from './features/edited.js';
 import { handleMembership } from './features/membership.js';
 import { answerPrompt, handleReply, pressChoice, type PromptKind, PROMPTS } from './features/tickets.js';
@@ -50,8 +51,31 @@ export async function handleInbound(deps: CoreDeps, uow: UnitOfWork, inbound: In
     chat = await tx.chat.update({ where: { id: chat.id }, data: { active: true } });
   }
   const person = await resolvePerson(tx, sender);
-  const scope: Scope = {
-    tx,
+  const scope = scopeFor(deps, uow, chat, person, inbound, log);
+  switch (inbound.kind) {
+    case 'membership':
+      return handleMembership(scope, inbound.joined);
+    case 'action':
+      return pressChoice(scope, inbound.data, { via: 'button', actionId: inbound.actionId }, inbound.messageId);
+    case 'message':
+      // An edit is never a new command or report (features/edited.ts).
+      if (inbound.edited) return answerEditedMessage(scope);
+      return dispatchMessage(scope, inbound);
+    case 'web':
+      // The web desk calls the workflow itself, with a scope from scopeFor.
+      return;
+  }
+}
+
+/**
+ * The scope an event is handled in: who acts, from which chat (its role decides what they may do),
+ * whether they are an admin on their platform. The web desk builds its scope here too, for the chat
+ * its sign-in link came from, so a web action is decided exactly like a chat action.
+ */
+export function scopeFor(deps: CoreDeps, uow: UnitOfWork, chat: Chat, person: Person, inbound: Inbound, log: Record<string, unknown> = {}): Scope {
+  const sender = inbound.kind === 'membership' ? inbound.by : inbound.sender;
+  return {
+    tx: uow.tx,
     out: uow.out,
     now: uow.now,
     config: deps.config,
@@ -65,16 +89,6 @@ export async function handleInbound(deps: CoreDeps, uow: UnitOfWork, inbound: In
     isAdmin: deps.admins.isAdmin(sender.platform, sender.externalUserId),
     admins: deps.admins,
   };
-  switch (inbound.kind) {
-    case 'membership':
-      return handleMembership(scope, inbound.joined);
-    case 'action':
-      return pressChoice(scope, inbound.data, { via: 'button', actionId: inbound.actionId }, inbound.messageId);
-    case 'message':
-      // An edit is never a new command or report (features/edited.ts).
-      if (inbound.edited) return answerEditedMessage(scope);
-      return dispatchMessage(scope, inbound);
-  }
 }
 
 const TYPED_NUMBER = /^\s*(\d{1,2})\s*[.)]?\s*$/;

@@ -80,7 +80,15 @@ export interface InboundMembership {
   joined: boolean;
 }
 
-export type Inbound = InboundMessage | InboundAction | InboundMembership;
+/** A person acting on the web desk, with the role of the chat their sign-in link came from. */
+export interface InboundWeb {
+  kind: 'web';
+  platform: Platform;
+  chat: ChatRef;
+  sender: SenderRef;
+}
+
+export type Inbound = InboundMessage | InboundAction | InboundMembership | InboundWeb;
 
 export interface OutboundButton {
   text: string;

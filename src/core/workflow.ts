@@ -228,12 +228,12 @@ export async function performAction(scope: Scope, ticketId: number, requested: R
       data: {
         ticketId: ticket.id,
         actorId: actor.personId,
-        actorLabel: actor.kind === 'system' ? 'Tháo gỡ' : scope.person.displayName,
+        actorLabel: actor.kind === 'system' ? 'Tháo gỡ' : origin.via === 'web' ? `${scope.person.displayName} (qua web)` : scope.person.displayName,
         kind: decision.event.kind,
         fromStatus: decision.from,
         toStatus: decision.to,
         text: decision.event.text,
-        data: eventData(ticket, decision),
+        data: eventData(ticket, decision, origin),
         createdAt: scope.now,
       },
     });
@@ -250,8 +250,11 @@ export async function performAction(scope: Scope, ticketId: number, requested: R
 }
 
 /** The event's data; a category change also keeps the classifier's suggestion, so each correction is a labelled example. */
-function eventData(t: LoadedTicket, d: Allowed): Prisma.InputJsonValue | undefined {
-  if (d.action === 'set_category') return { ...d.event.data, suggested: t.suggestedCategory, confidence: t.suggestedConfidence } as Prisma.InputJsonValue;
+/** What the event records besides its text; an action taken on the web desk says so (`via: "web"`). */
+function eventData(t: LoadedTicket, d: Allowed, origin: Origin): Prisma.InputJsonValue | undefined {
+  const via = origin.via === 'web' ? { via: 'web' } : {};
+  if (d.action === 'set_category') return { ...d.event.data, ...via, suggested: t.suggestedCategory, confidence: t.suggestedConfidence } as Prisma.InputJsonValue;
+  if (origin.via === 'web') return { ...(d.event.data ?? {}), ...via } as Prisma.InputJsonValue;
   return (d.event.data ?? undefined) as Prisma.InputJsonValue | undefined;
 }
 
