@@ -5,9 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { loadSettings, type Settings } from './settings.js';
 import { databaseIdentity, openDatabase, type Database } from './db/client.js';
-import { applyMigrations } from './db/migrations.js';
 import { BootCancelled, retry, waitForPostgres, waitForRedis } from './boot.js';
-import { seedReferenceData } from './db/seed.js';
 import type { Platform } from './domain/types.js';
 import { FileLinks } from './core/files.js';
 import type { AdminDirectory, CoreDeps } from './core/inbound.js';
@@ -20,8 +18,11 @@ import { checkEvictionPolicy, createRedis } from './queues/connection.js';
 import { QUEUE } from './queues/names.js';
 import { ChatPacer } from './queues/pacer.js';
 import { Queues } from './queues/queues.js';
+import { SendLine } from './queues/send-line.js';
+import { SentMarks } from './workers/sent-marks.js';
 import { createHttpServer } from './server/http.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
+import { registerWebDesk } from './web/index.js';
 import { ensureSchedulers, startWorkers, type RunningWorkers } from './workers/index.js';
 import { createDigestProcessor } from './workers/digest.worker.js';
 import { createOutboxFailureHandler, createOutboxProcessor } from './workers/outbox.worker.js';
@@ -107,7 +108,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   if (config.admins.length === 0) logger.warn('no admin configured (ADMIN_IDS or ADMIN_TELEGRAM_IDS): nobody can link chats or create link codes');
 
   // Neither connects yet: PrismaPg opens its pool on the first query, ioredis retries on its own.
-  const db = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, waitForPrepare: opts.prepareDatabase !== false });
   if (db.kind === 'embedded') logger.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL not set: using embedded PostgreSQL (PGlite)');
   const producer = createRedis(config.REDIS_URL, 'producer', logger);
   const platforms = new PlatformRegistry(buildPlatforms(config, logger, opts.botInfo, signal));
@@ -135,6 +136,8 @@ export async function startApp(opts: AppOptions): Promise<App> {
       if (!started && postgres && redis) checks.startup = false;
       return checks;
     },
+    // The web desk (src/web): its pages answer 503 until boot has finished.
+    extend: runIngress ? (s) => registerWebDesk(s, { config, settings, logger, clock, core: { config, settings, logger, admins }, channels: platforms, runtime: () => (started && queues ? { prisma: db.prisma, queues } : null) }) : undefined,
   });
   await server.listen({ port: config.PORT, host: '::' }).catch(async (err: NodeJS.ErrnoException) => {
     // A machine without IPv6 listens on IPv4 alone.
@@ -147,6 +150,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   let workerConnection: Redis | null = null;
   let workers: RunningWorkers | null = null;
   let queues: Queues | null = null;
+  let sentMarks: SentMarks | null = null;
   const pollers = runIngress ? platforms.plugins.flatMap((p) => (p.poller ? [p.poller] : [])) : [];
   /** Ordered shutdown: stop taking work, finish what is running (capped), then close connections. */
   const stop = async () => {
@@ -155,6 +159,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     await Promise.all(pollers.map((p) => p.stop()));
     await server.close().catch(() => undefined);
     await workers?.close();
+    await sentMarks?.close();
     await Promise.all(platforms.plugins.map((p) => p.stop().catch(() => undefined)));
     await queues?.close();
     producer.disconnect();
@@ -167,9 +172,10 @@ export async function startApp(opts: AppOptions): Promise<App> {
     await Promise.all([db.kind === 'postgres' ? waitForPostgres(config.DATABASE_URL!, waiting) : Promise.resolve(), waitForRedis(producer, config.REDIS_URL, waiting)]);
 
     if (opts.prepareDatabase !== false) {
-      const applied = await db.withMigrationAdapter((a) => applyMigrations(a));
+      // In a short-lived process of its own (src/db/migrations.ts says why and when not).
+      const { prepareDatabase } = await import('./db/migrations.js');
+      const { applied } = await prepareDatabase(db, { databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
       if (applied.length) logger.info({ applied }, 'migrations applied');
-      await seedReferenceData(db.prisma);
     }
 
     if (runWorkers) workerConnection = createRedis(config.REDIS_URL, 'worker', logger);
@@ -177,6 +183,15 @@ export async function startApp(opts: AppOptions): Promise<App> {
     const identity = await databaseIdentity(db.prisma);
     queues = new Queues(producer, config.QUEUE_PREFIX, logger, identity, clock);
     const q = queues;
+    const line = new SendLine(producer, config.QUEUE_PREFIX, identity);
+    q.useSendLine(line, async (ids) =>
+      (await db.prisma.outboundMessage.findMany({ where: { id: { in: [...ids] } }, select: { id: true, platform: true, chatExternalId: true, method: true } })).map((r) => ({
+        id: r.id,
+        platform: r.platform,
+        chatExternalId: r.chatExternalId,
+        op: r.method,
+      })),
+    );
     files = FileLinks.fromSecrets(config.PUBLIC_URL, [config.BOT_TOKEN, config.ZALO_BOT_TOKEN, config.WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET], identity);
 
     for (const plugin of platforms.plugins) {
@@ -188,16 +203,13 @@ export async function startApp(opts: AppOptions): Promise<App> {
       const core: CoreDeps = { config, settings, logger, admins };
       const updatesDeps = { prisma: db.prisma, logger, queues: q, platforms, core, failedHoldMs: config.UPDATE_FAILED_HOLD_MS, clock };
       const pacer = new ChatPacer(producer, config.QUEUE_PREFIX, config.SEND_CHAT_INTERVAL_MS, config.SEND_CHAT_INTERVAL_MS, config.SEND_GROUP_PER_MINUTE);
-      const outboxDeps = { prisma: db.prisma, config, settings, logger, queues: q, pacer, platforms, admins, files, clock };
+      sentMarks = new SentMarks(db.prisma, logger);
+      const outboxDeps = { prisma: db.prisma, config, settings, logger, queues: q, pacer, platforms, admins, files, line, sent: sentMarks, clock };
       workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [
         { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },
-        {
-          queue: QUEUE.outbox,
-          processor: createOutboxProcessor(outboxDeps),
-          concurrency: 16,
-          limiter: { max: Math.max(1, Math.floor(config.SEND_GLOBAL_PER_SECOND)), duration: 1000 },
-          onFailed: createOutboxFailureHandler(outboxDeps),
-        },
+        // The platforms' per-second limits are held by the pacer's reservations (every sliding second),
+        // not by a limiter on job starts, which would count jobs that only wait for their turn.
+        { queue: QUEUE.outbox, processor: createOutboxProcessor(outboxDeps), concurrency: 32, onFailed: createOutboxFailureHandler(outboxDeps) },
         // The sweep compares with timestamps the database wrote (operational time): it keeps the real clock.
         { queue: QUEUE.maintenance, processor: createSweepProcessor({ prisma: db.prisma, queues: q, logger, graceMs: config.SWEEP_GRACE_MS }), concurrency: 1 },
         { queue: QUEUE.reminders, processor: createRemindersProcessor({ prisma: db.prisma, config, settings, logger, queues: q, channels: platforms, clock }), concurrency: 1 },

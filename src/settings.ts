@@ -75,6 +75,8 @@ export interface Settings {
   escalation: EscalationStep[];
   digest: { at: string };
   autoRoute: { enabled: boolean; minConfidence: number };
+  /** Beyond this many new-ticket cards a minute, a support group gets one rolling summary instead. */
+  supportCards: { perMinute: number };
   /** Answered tickets that no commune confirms or reopens close by themselves (src/domain/auto-close.ts). */
   autoClose: {
     /** Working time after the latest answer at which the ticket closes as resolved (> 0). */
@@ -294,6 +296,17 @@ const settingsSchema = mapping(
     publicPage: mapping(
       { enabled: z.boolean({ error: (iss) => `${show(iss.input)} is not true or false` }).prefault(false) },
       '{ enabled: false }',
+    ).prefault({}),
+    supportCards: mapping(
+      {
+        perMinute: z
+          .number({ error: (iss) => `${show(iss.input)} is not a whole number of cards` })
+          .int('must be a whole number')
+          .min(0, 'must be 0 or more')
+          .max(1000, 'must be at most 1000')
+          .prefault(5),
+      },
+      '{ perMinute: 5 }',
     ).prefault({}),
   },
   '{ deadlines: { khan: "1d" } }',

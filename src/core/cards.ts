@@ -7,9 +7,20 @@ import type { CardView, Message } from './outbox-writer.js';
 import { formatDateTime } from './presentation/dates.js';
 import { escapeHtml, nameText, userText } from './presentation/markup.js';
 import { CATEGORIES } from '../domain/catalog.js';
+import { SATISFACTIONS, satisfactionChoice, satisfactionLabelKey } from '../domain/satisfaction.js';
 import type { TicketView } from './tickets.js';
 
 const PREVIEW_LIMIT = 1500;
+
+/** "Đồng ý / Chưa đồng ý" under an answer (and the reminder that the ticket will close by itself). */
+export function communeAnswerButtons(t: Translate, ticketId: number): OutboundButton[][] {
+  return [[{ text: t('btn-confirm'), data: `t:confirm:${ticketId}` }, { text: t('btn-reopen'), data: `t:reopen:${ticketId}` }]];
+}
+
+/** The satisfaction question's three answers, in order (`t:sat:<ticket>:<1..3>`; a typed number picks the same). */
+export function satisfactionButtons(t: Translate, ticketId: number): OutboundButton[][] {
+  return [SATISFACTIONS.map((s) => ({ text: t(satisfactionLabelKey(s)), data: `t:sat:${ticketId}:${satisfactionChoice(s)}` }))];
+}
 
 /** Choices a card offers in each kind of group, for the ticket's current state. */
 export function cardButtons(ticket: TicketView, view: CardView, t: Translate): OutboundButton[][] {
@@ -63,6 +74,10 @@ export function renderCard(ticket: TicketView, view: CardView, t: Translate, tim
     lines.push(t('card-deadline', { deadline }));
   }
   if (ticket.parent) lines.push(t('status-parent', { parent: ticket.parent.code }));
+  if (ticket.satisfaction) lines.push(t('card-satisfaction', { answer: t(satisfactionLabelKey(ticket.satisfaction)) }));
+  if (ticket.status === 'resolved' && ticket.autoClosedAt) {
+    lines.push(t('card-auto-closed', { until: ticket.reopenableUntil ? formatDateTime(ticket.reopenableUntil, timeZone) : '—' }));
+  }
   if (ticket._count.attachments) lines.push(t('card-attachments', { count: ticket._count.attachments }));
   // The card is one message: on a short channel the report is cut to leave room for the facts and choices.
   const preview = Math.min(PREVIEW_LIMIT, Math.max(200, maxLength - 800));

@@ -15,9 +15,14 @@ function cleanName(ref: SenderRef): string {
   return stripBidiControls(ref.displayName).trim() || ref.username || ref.externalUserId;
 }
 
-/** Finds or records the chat an event came from, keeping its title current. */
+/**
+ * Finds or records the chat an event came from, keeping its title current. Read first: nearly
+ * every event comes from a known chat whose title did not change, and then nothing is written.
+ */
 export async function resolveChat(tx: Tx, ref: ChatRef): Promise<Chat> {
   const title = cleanTitle(ref.title);
+  const known = await tx.$queryRaw<Chat[]>`SELECT * FROM "Chat" WHERE "platform" = ${ref.platform}::"Platform" AND "externalId" = ${ref.externalId}`;
+  if (known[0] && (!title || known[0].title === title)) return known[0];
   return tx.chat.upsert({
     where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
     create: { platform: ref.platform, externalId: ref.externalId, kind: ref.kind, title },
@@ -25,9 +30,11 @@ export async function resolveChat(tx: Tx, ref: ChatRef): Promise<Chat> {
   });
 }
 
-/** Finds or records the person who sent an event, keeping name and username current. */
+/** Finds or records the person who sent an event, keeping name and username current (written only when they changed). */
 export async function resolvePerson(tx: Tx, ref: SenderRef): Promise<Person> {
   const displayName = cleanName(ref);
+  const known = await tx.$queryRaw<Person[]>`SELECT * FROM "Person" WHERE "platform" = ${ref.platform}::"Platform" AND "externalUserId" = ${ref.externalUserId}`;
+  if (known[0] && known[0].displayName === displayName && known[0].username === ref.username) return known[0];
   return tx.person.upsert({
     where: { platform_externalUserId: { platform: ref.platform, externalUserId: ref.externalUserId } },
     create: { platform: ref.platform, externalUserId: ref.externalUserId, displayName, username: ref.username },

@@ -31,6 +31,8 @@ export type OutboxPayload =
   /** A ticket card rendered from the database at send time, edited in place once it exists. */
   | { op: 'card'; view: CardView }
   | { op: 'answer_action'; actionId: string; text: string | null; alert: boolean }
+  /** The rolling summary of a burst of new tickets, drawn at send time (core/support-summary.ts). */
+  | { op: 'summary'; summaryId: string }
   /** A used menu whose buttons are taken away (channels that can edit). */
   | { op: 'clear_buttons'; messageId: string }
   /** A generated file stored in the row's fileData; `caption` is markup. */
@@ -150,8 +152,22 @@ export async function prepareMessage(
  * Collects outgoing messages as rows inside the caller's transaction: a message exists if and
  * only if the change that caused it committed. The ids are enqueued after commit.
  */
+/** A row written, as the queue needs it to enqueue its job without reading it back. */
+export interface CreatedRow {
+  id: bigint;
+  platform: Platform;
+  chatExternalId: string;
+  op: OutboxPayload['op'];
+  purpose: string;
+  ticketId: number | null;
+  /** The payload itself, for the sender's fast path (absent for files: their bytes stay in the row). */
+  payload?: OutboxPayload;
+}
+
 export class OutboxWriter {
   readonly created: bigint[] = [];
+  /** The same rows with what their jobs carry. */
+  readonly rows: CreatedRow[] = [];
   /** Reminder rounds to wake after commit (the ticket rows already hold the times). */
   readonly wakeups: Date[] = [];
 
@@ -198,6 +214,7 @@ export class OutboxWriter {
       select: { id: true },
     });
     this.created.push(row.id);
+    this.rows.push({ id: row.id, platform: chat.platform, chatExternalId: chat.externalId, op: 'send_file', purpose: meta.purpose ?? 'file', ticketId: meta.ticketId ?? null });
   }
 
   /** Asks for a reminder round at `at`, once the transaction has committed. */
@@ -208,6 +225,11 @@ export class OutboxWriter {
   /** Shows (or refreshes) a ticket's card in a chat. */
   async card(chat: ChatAddress, ticketId: number, view: CardView): Promise<void> {
     await this.insert(chat, { op: 'card', view }, `card:${view}`, ticketId);
+  }
+
+  /** Draws (or redraws) a burst summary in a support chat. */
+  async summary(chat: ChatAddress, summaryId: bigint): Promise<void> {
+    await this.insert(chat, { op: 'summary', summaryId: summaryId.toString() }, 'summary', null);
   }
 
   /** Answers a button press (the small notice some platforms show). */
@@ -227,5 +249,6 @@ export class OutboxWriter {
       select: { id: true },
     });
     this.created.push(row.id);
+    this.rows.push({ id: row.id, platform: chat.platform, chatExternalId: chat.externalId, op: payload.op, purpose, ticketId, payload });
   }
 }

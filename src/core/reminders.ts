@@ -1,7 +1,10 @@
 import type { Db, Tx } from '../db/client.js';
+import { nextAutoCloseStep, reopenWindowEnd } from '../domain/auto-close.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
+import type { Duration } from '../domain/duration.js';
 import { dueState, nextReminder, type EscalationTarget, type PlannedReminder } from '../domain/reminder-policy.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { decide, workflowView, type Actor } from '../domain/ticket-workflow.js';
+import type { Chat, Prisma } from '../generated/prisma/client.js';
 import { createTranslator, type Translate } from '../i18n/index.js';
 import { calendarFrom, type Settings } from '../settings.js';
 import { formatDateTime } from './presentation/dates.js';
@@ -9,13 +12,37 @@ import { escapeHtml, nameText, userText } from './presentation/markup.js';
 import type { ChannelDirectory } from './port.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { workingDayMs } from './reports.js';
+import { communeAnswerButtons } from './cards.js';
 import { addressOf } from './scope.js';
 import { chatsWithRole, departmentChats, refreshCards, supportLeadMentions } from './tickets.js';
 
 type ReminderTicket = Pick<
   Prisma.TicketGetPayload<object>,
-  'status' | 'createdAt' | 'claimedAt' | 'assignedAt' | 'priority' | 'dueAt' | 'lastDepartmentReminderAt' | 'lastNudgeAt' | 'snoozedUntil' | 'escalationStep'
+  | 'status'
+  | 'createdAt'
+  | 'claimedAt'
+  | 'assignedAt'
+  | 'priority'
+  | 'dueAt'
+  | 'lastDepartmentReminderAt'
+  | 'lastNudgeAt'
+  | 'snoozedUntil'
+  | 'escalationStep'
+  | 'answeredAt'
+  | 'autoCloseRemindedAt'
 > & { returnedAt?: Date | null };
+
+const SYSTEM: Actor = { kind: 'system', personId: null };
+
+/**
+ * A working-time duration as people read it: "5 ngày làm việc" when it is whole days, otherwise
+ * in working hours ("1d 2h" with 7.5-hour days is "9,5 giờ làm việc").
+ */
+export function workingDurationText(t: Translate, d: Duration, settings: Pick<Settings, 'workingHours'>): string {
+  if (d.minutes === 0) return t('closure-working-days', { n: d.days });
+  const hours = (d.days * workingDayMs(settings)) / 3_600_000 + d.minutes / 60;
+  return t('closure-working-hours', { n: hours });
+}
 
 /** The ticket's next reminder event under the settings, or null. */
 export function planReminder(t: ReminderTicket, settings: Settings, cal: WorkingCalendar = calendarFrom(settings)): PlannedReminder | null {
@@ -46,6 +73,33 @@ export async function rescheduleReminder(tx: Tx, ticketId: number, settings: Set
   return at;
 }
 
+/** What a round records of each ticket it looked at. */
+interface StoredPlan {
+  id: number;
+  lastNudgeAt: Date | null;
+  lastDepartmentReminderAt: Date | null;
+  escalationStep: number;
+  autoCloseRemindedAt: Date | null;
+  nextReminderAt: Date | null;
+}
+
+/** Writes a round's plans in one statement (a round may hold hundreds of tickets). */
+async function storePlans(tx: Tx, plans: readonly StoredPlan[]): Promise<void> {
+  if (plans.length === 0) return;
+  const at = (d: Date | null) => (d ? d.toISOString() : null);
+  await tx.$executeRaw`
+    UPDATE "Ticket" AS t SET
+      "lastNudgeAt" = (v.nudge::timestamptz AT TIME ZONE 'UTC'),
+      "lastDepartmentReminderAt" = (v.dept::timestamptz AT TIME ZONE 'UTC'),
+      "escalationStep" = v.step,
+      "autoCloseRemindedAt" = (v.closing::timestamptz AT TIME ZONE 'UTC'),
+      "nextReminderAt" = (v.next::timestamptz AT TIME ZONE 'UTC')
+    FROM unnest(${plans.map((p) => p.id)}::int[], ${plans.map((p) => at(p.lastNudgeAt))}::text[], ${plans.map((p) => at(p.lastDepartmentReminderAt))}::text[],
+                ${plans.map((p) => p.escalationStep)}::int[], ${plans.map((p) => at(p.autoCloseRemindedAt))}::text[], ${plans.map((p) => at(p.nextReminderAt))}::text[])
+         AS v(id, nudge, dept, step, closing, next)
+    WHERE t."id" = v.id`;
+}
+
 interface Due {
   id: number;
   code: string;
@@ -62,9 +116,10 @@ export interface TickResult {
   outbox: bigint[];
   /**
    * nudges: support-team lists of tickets nobody holds; claimantNudges / leadNudges: tickets whose
-   * claimant / whose support lead was named; departmentRounds: department messages; escalations: steps done.
+   * claimant / whose support lead was named; departmentRounds: department messages; escalations: steps done;
+   * communeReminders: answered tickets whose commune was reminded they will close; autoClosed: tickets closed.
    */
-  sent: { nudges: number; claimantNudges: number; leadNudges: number; departmentRounds: number; escalations: number };
+  sent: { nudges: number; claimantNudges: number; leadNudges: number; departmentRounds: number; escalations: number; communeReminders: number; autoClosed: number };
   nextAt: Date | null;
 }
 
@@ -89,22 +144,30 @@ function workingAge(t: Translate, cal: WorkingCalendar, dayMs: number, from: Dat
  * its waiting tickets. Escalation steps run in order, once each, and go to the audit trail.
  * The support group's message has a section per kind: tickets nobody holds (new, returned),
  * claimed tickets not yet routed (naming the claimant), and what the support lead is told.
+ * Answered tickets nobody confirmed: the commune is reminded once, then the ticket closes as
+ * resolved (the domain's `auto_close`); each commune chat gets ONE message for all of its tickets.
  */
 export async function runReminderRound(db: Db, settings: Settings, now: Date, opts: { channels: ChannelDirectory; batch?: number }): Promise<TickResult> {
   const cal = calendarFrom(settings);
   const t: Translate = createTranslator('vi');
   const tz = settings.timezone;
   const dayMs = workingDayMs(settings);
-  const sent = { nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0 };
+  const sent = { nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0, communeReminders: 0, autoClosed: 0 };
   const outbox = await db.$transaction(
     async (tx) => {
       // Rounds are serialized across workers: a second worker waits, then finds nothing due.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      // An answered ticket without a plan was answered before answered tickets had one: it is planned here.
       const locked = await tx.$queryRaw<{ id: number }[]>`
-        SELECT "id" FROM "Ticket" WHERE "nextReminderAt" IS NOT NULL AND "nextReminderAt" <= ${now}
-        ORDER BY "nextReminderAt" ASC LIMIT ${opts.batch ?? 500} FOR UPDATE SKIP LOCKED`;
+        SELECT "id" FROM "Ticket"
+        WHERE ("nextReminderAt" IS NOT NULL AND "nextReminderAt" <= ${now}) OR ("status" = 'answered' AND "nextReminderAt" IS NULL)
+        ORDER BY "nextReminderAt" ASC NULLS FIRST LIMIT ${opts.batch ?? 500} FOR UPDATE SKIP LOCKED`;
       if (locked.length === 0) return [];
-      const tickets = await tx.ticket.findMany({ where: { id: { in: locked.map((r) => r.id) } }, include: { commune: true, department: true, claimedBy: true }, orderBy: { id: 'asc' } });
+      const tickets = await tx.ticket.findMany({
+        where: { id: { in: locked.map((r) => r.id) } },
+        include: { commune: true, department: true, claimedBy: true, children: { select: { communeCode: true, sourceChatId: true } } },
+        orderBy: { id: 'asc' },
+      });
       const returnedAt = await returnedTimes(tx, tickets.filter((x) => x.status === 'returned').map((x) => x.id));
       const nudges = new Set<number>();
       const claimantNudges = new Set<number>();
@@ -112,13 +175,26 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
       const deptRounds = new Set<string>();
       const deptDue = new Set<number>();
       const escalations: { ticketId: number; notify: EscalationTarget; step: number }[] = [];
+      const communeReminders: Closing[] = [];
+      const autoClosed: Closing[] = [];
 
+      const planned: StoredPlan[] = [];
       for (const ticket of tickets) {
         let state = { ...ticket, returnedAt: returnedAt.get(ticket.id) ?? null };
+        let closeNow = false;
         // A ticket may owe several events at once (an escalation and a reminder): take them in order.
         for (let i = 0; i < 6; i++) {
           const plan = planReminder(state, settings, cal);
           if (!plan || plan.at.getTime() > now.getTime()) break;
+          if (plan.kind === 'remind_commune') {
+            communeReminders.push(ticket);
+            state = { ...state, autoCloseRemindedAt: now };
+            continue;
+          }
+          if (plan.kind === 'auto_close') {
+            closeNow = true;
+            break;
+          }
           if (plan.kind === 'nudge_support') {
             nudges.add(ticket.id);
             state = { ...state, lastNudgeAt: now };
@@ -137,11 +213,16 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
             state = { ...state, escalationStep: plan.escalationStep! + 1 };
           }
         }
+        if (closeNow && (await autoClose(tx, ticket, settings, cal, now))) {
+          autoClosed.push(ticket);
+          continue;
+        }
         const next = planReminder(state, settings, cal)?.at ?? null;
-        await tx.ticket.update({
-          where: { id: ticket.id },
-          data: { lastNudgeAt: state.lastNudgeAt, lastDepartmentReminderAt: state.lastDepartmentReminderAt, escalationStep: state.escalationStep, nextReminderAt: next },
-        });
+        planned.push({ id: ticket.id, lastNudgeAt: state.lastNudgeAt, lastDepartmentReminderAt: state.lastDepartmentReminderAt, escalationStep: state.escalationStep, autoCloseRemindedAt: state.autoCloseRemindedAt, nextReminderAt: next });
+      }
+      await storePlans(tx, planned);
+      for (const ticket of communeReminders) {
+        await tx.ticketEvent.create({ data: { ticketId: ticket.id, actorId: null, actorLabel: 'Tháo gỡ', kind: 'auto_close_reminded', createdAt: now } });
       }
 
       const out = new OutboxWriter(tx, opts.channels, now);
@@ -287,6 +368,49 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
           for (const chat of await chatsWithRole(tx, 'leaders')) await out.send(addressOf(chat), { html }, { purpose: 'escalation:leaders' });
         }
       }
+      // Answered tickets waiting for their commune: one message per commune chat for all of them.
+      if (communeReminders.length > 0 || autoClosed.length > 0) {
+        const closedIds = new Set(autoClosed.map((x) => x.id));
+        const rows = await tx.ticket.findMany({ where: { id: { in: [...closedIds] } }, select: { id: true, reopenableUntil: true } });
+        const until = new Map(rows.map((r) => [r.id, r.reopenableUntil]));
+        const after = workingDurationText(t, settings.autoClose.after, settings);
+        const perChat = await communeChatsOf(tx, [...communeReminders, ...autoClosed]);
+        for (const { chat, tickets: mine } of perChat.values()) {
+          const parts: string[] = [];
+          for (const x of mine) {
+            if (closedIds.has(x.id)) {
+              const end = until.get(x.id);
+              parts.push(t('closure-auto-closed', { code: x.code, after, until: end ? formatDateTime(end, tz) : '—' }));
+            } else {
+              // The close the commune is promised: the planned one, or a full notice from now when reminded late.
+              const close = nextAutoCloseStep({ status: 'answered', answeredAt: x.answeredAt ?? now, autoCloseRemindedAt: now }, settings, cal);
+              parts.push(t('closure-reminder', { code: x.code, closeAt: formatDateTime(close?.at ?? now, tz) }));
+            }
+          }
+          // Buttons answer for one ticket (a press is checked against the ticket its message was about).
+          const only = mine.length === 1 ? mine[0]! : null;
+          const choices = only === null ? undefined : closedIds.has(only.id) ? [[{ text: t('btn-reopen'), data: `t:reopen:${only.id}` }]] : communeAnswerButtons(t, only.id);
+          await out.send(addressOf(chat), { html: parts.join('\n\n'), ...(choices ? { choices } : {}) }, { ticketId: only?.id ?? null, purpose: 'reminder:commune' });
+        }
+        if (communeReminders.length > 0) {
+          await tx.reminderRound.create({ data: { key: `commune:${now.toISOString()}`, kind: 'remind_commune', ticketIds: communeReminders.map((x) => x.id) } });
+        }
+        if (autoClosed.length > 0) {
+          await tx.reminderRound.create({ data: { key: `autoclose:${now.toISOString()}`, kind: 'auto_close', ticketIds: autoClosed.map((x) => x.id) } });
+          // The department and the support team learn of it too, one line per ticket in one message each.
+          const byDept = new Map<string, Closing[]>();
+          for (const x of autoClosed) if (x.departmentCode) byDept.set(x.departmentCode, [...(byDept.get(x.departmentCode) ?? []), x]);
+          for (const [dept, list] of byDept) {
+            const html = [t('closure-auto-closed-title', { count: list.length }), ...list.map((x) => t('closure-auto-closed-item', { code: x.code, commune: escapeHtml(x.commune.name) }))].join('\n');
+            for (const chat of await departmentChats(tx, dept)) await out.send(addressOf(chat), { html }, { purpose: 'auto-close:department' });
+          }
+          supportSections.push(
+            [t('closure-auto-closed-title', { count: autoClosed.length }), ...autoClosed.map((x) => t('closure-auto-closed-item', { code: x.code, commune: escapeHtml(x.commune.name) }))].join('\n'),
+          );
+        }
+        sent.communeReminders += communeReminders.length;
+        sent.autoClosed += autoClosed.length;
+      }
       if (supportSections.length > 0) {
         for (const chat of await chatsWithRole(tx, 'support')) await out.send(addressOf(chat), { html: supportSections.join('\n\n') }, { purpose: 'reminder:support' });
       }
@@ -298,4 +422,60 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
   );
   const next = await db.ticket.findFirst({ where: { nextReminderAt: { not: null } }, orderBy: { nextReminderAt: 'asc' }, select: { nextReminderAt: true } });
   return { outbox, sent, nextAt: next?.nextReminderAt ?? null };
+}
+
+/** An answered ticket a round reminds or closes, with what finds its commune chats (merged children included). */
+type Closing = Prisma.TicketGetPayload<{ include: { commune: true; children: { select: { communeCode: true; sourceChatId: true } } } }>;
+
+/**
+ * Closes an answered ticket nobody confirmed, as the workflow decides it: resolved, "tự động đóng",
+ * no rating, reopenable until `reopenWindowEnd`. A conditional update, so a commune's confirmation
+ * that got there first wins. False when nothing changed.
+ */
+async function autoClose(tx: Tx, ticket: Closing, settings: Settings, cal: WorkingCalendar, now: Date): Promise<boolean> {
+  const decision = decide(workflowView(ticket, now), { kind: 'auto_close' }, SYSTEM);
+  if (!decision.ok) return false;
+  const reopenableUntil = reopenWindowEnd(now, settings, cal);
+  const updated = await tx.ticket.updateMany({
+    where: { id: ticket.id, status: decision.from },
+    data: { status: decision.to, resolvedAt: now, autoClosedAt: now, reopenableUntil, satisfaction: null, nextReminderAt: null, updatedAt: now },
+  });
+  if (updated.count === 0) return false;
+  await tx.ticketEvent.create({
+    data: {
+      ticketId: ticket.id,
+      actorId: null,
+      actorLabel: 'Tháo gỡ',
+      kind: decision.event.kind,
+      fromStatus: decision.from,
+      toStatus: decision.to,
+      data: { reopenableUntil: reopenableUntil.toISOString() },
+      createdAt: now,
+    },
+  });
+  return true;
+}
+
+/**
+ * Where the communes of these tickets hear about them — the chat each report came from and the
+ * commune's groups, as for an answer — grouped by chat, so each chat gets one message.
+ */
+async function communeChatsOf(tx: Tx, tickets: readonly Closing[]): Promise<Map<string, { chat: Chat; tickets: Closing[] }>> {
+  const sources = (x: Closing) => [x.sourceChatId, ...x.children.map((c) => c.sourceChatId)].filter((id): id is string => !!id);
+  const communes = (x: Closing) => [x.communeCode, ...x.children.map((c) => c.communeCode)];
+  const chats = await tx.chat.findMany({
+    where: { active: true, OR: [{ id: { in: tickets.flatMap(sources) } }, { role: 'commune', kind: 'group', communeCode: { in: tickets.flatMap(communes) } }] },
+    orderBy: { id: 'asc' },
+  });
+  const out = new Map<string, { chat: Chat; tickets: Closing[] }>();
+  for (const x of tickets) {
+    for (const chat of chats) {
+      const reaches = sources(x).includes(chat.id) || (chat.role === 'commune' && chat.kind === 'group' && chat.communeCode !== null && communes(x).includes(chat.communeCode));
+      if (!reaches) continue;
+      const entry = out.get(chat.id) ?? { chat, tickets: [] };
+      if (!entry.tickets.some((y) => y.id === x.id)) entry.tickets.push(x);
+      out.set(chat.id, entry);
+    }
+  }
+  return out;
 }

@@ -8,7 +8,8 @@ import { dueState } from '../domain/reminder-policy.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { ChatAddress } from './port.js';
-import { renderDepartmentChart, type DepartmentChartRow } from '../reports/chart.js';
+// The chart renderer (vega, resvg: tens of megabytes) loads with the first digest, not at boot.
+import type { DepartmentChartRow } from '../reports/chart.js';
 import { calendarFrom, type Settings } from '../settings.js';
 import type { OutboxMeta, OutboxWriter } from './outbox-writer.js';
 
@@ -81,7 +82,7 @@ export async function composeDigest(tickets: readonly TicketSnapshot[], opts: Co
   const { settings, t } = opts;
   const digest = buildDigest(tickets, { ...reportClock(settings, opts.now), since: opts.since, workingDayMs: workingDayMs(settings) });
   const texts = renderDigest(digest, t, { maxLength: opts.maxLength, timeZone: settings.timezone });
-  const render = opts.renderChart ?? renderDepartmentChart;
+  const render = opts.renderChart ?? (async (rows, o) => (await import('../reports/chart.js')).renderDepartmentChart(rows, o));
   let chart: Buffer | null = null;
   try {
     chart = await render(departmentChartRows(digest), { t });

@@ -3,6 +3,7 @@ import { showHelp } from './features/help.js';
 import { sendCentralReport, sendDigestNow, sendExport, sendOverdueList } from './features/leaders.js';
 import { createLinkCode, LINK_CODE_PATTERN, linkChat, redeemLinkCode } from './features/link.js';
 import { fileReport } from './features/report.js';
+import { sendWebLink } from './features/web.js';
 import * as tickets from './features/tickets.js';
 import { foldVietnamese } from '../domain/fold.js';
 
@@ -41,6 +42,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   linhvuc: tickets.categoryCommand,
   truongso: tickets.departmentHeadCommand,
   truongnhom: (scope) => tickets.supportLeadCommand(scope),
+  web: (scope) => sendWebLink(scope),
 };
 
 /** Dispatches a text message that is a command (with or without slash); true if it was one. */

@@ -1,9 +1,8 @@
 import type { Tx } from '../db/client.js';
-import type { Attachment, Prisma } from '../generated/prisma/client.js';
+import type { Attachment, Chat, Prisma } from '../generated/prisma/client.js';
 import type { AttachmentRef } from './port.js';
 import type { Platform } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
-import { formatTicketCode } from '../domain/ticket-code.js';
 import { nameText } from './presentation/markup.js';
 import type { CardView, OutboxWriter } from './outbox-writer.js';
 
@@ -20,15 +19,6 @@ export const ticketView = {
 } satisfies Prisma.TicketInclude;
 export type TicketView = Prisma.TicketGetPayload<{ include: typeof ticketView }>;
 
-/** Next ticket number for a prefix; gapless because the counter row is updated in the same transaction. */
-async function nextTicketNumber(tx: Tx, prefix: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ value: number }[]>`
-    INSERT INTO "Counter" ("name", "value") VALUES (${`ticket:${prefix}`}, 1)
-    ON CONFLICT ("name") DO UPDATE SET "value" = "Counter"."value" + 1
-    RETURNING "value"`;
-  return Number(rows[0]!.value);
-}
-
 export interface NewTicket {
   prefix: string;
   communeCode: string;
@@ -41,29 +31,34 @@ export interface NewTicket {
   actorLabel: string;
   now: Date;
   suggestion?: { category: string; confidence: number } | null;
+  /** The reminder plan of the new ticket (planned by the caller from the settings). */
+  nextReminderAt?: Date | null;
 }
 
-/** Creates a ticket with its first audit event and attachments. */
-export async function createTicket(tx: Tx, input: NewTicket): Promise<TicketView> {
-  const code = formatTicketCode(input.prefix, await nextTicketNumber(tx, input.prefix));
-  const ticket = await tx.ticket.create({
-    data: {
-      code,
-      communeCode: input.communeCode,
-      reporterId: input.reporterId,
-      sourceChatId: input.sourceChatId,
-      sourceMessageId: input.sourceMessageId,
-      text: input.text,
-      suggestedCategory: input.suggestion?.category ?? null,
-      suggestedConfidence: input.suggestion?.confidence ?? null,
-      createdAt: input.now,
-    },
-  });
-  const event = await tx.ticketEvent.create({
-    data: { ticketId: ticket.id, actorId: input.reporterId, actorLabel: input.actorLabel, kind: 'created', toStatus: 'new', text: input.text, createdAt: input.now },
-  });
-  await storeAttachments(tx, ticket.id, event.id, input.attachments, input.platform);
-  return tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: ticketView });
+/**
+ * Creates a ticket with its first audit event (and its attachments), in one statement: its number
+ * is the next value of the ticket id sequence, so no row stays locked until the creating
+ * transaction commits and reports from many chats are filed side by side.
+ */
+export async function createTicket(tx: Tx, input: NewTicket): Promise<{ id: number; code: string }> {
+  const rows = await tx.$queryRaw<{ id: number; code: string; eventId: bigint }[]>`
+    WITH n AS (SELECT nextval(pg_get_serial_sequence('"Ticket"', 'id')) AS id),
+    t AS (
+      INSERT INTO "Ticket" ("id", "code", "communeCode", "reporterId", "sourceChatId", "sourceMessageId", "text",
+                            "suggestedCategory", "suggestedConfidence", "createdAt", "updatedAt", "nextReminderAt")
+      SELECT n.id, ${input.prefix} || '-' || CASE WHEN length(n.id::text) < 4 THEN lpad(n.id::text, 4, '0') ELSE n.id::text END,
+             ${input.communeCode}, ${input.reporterId}, ${input.sourceChatId}, ${input.sourceMessageId}, ${input.text},
+             ${input.suggestion?.category ?? null}, ${input.suggestion?.confidence ?? null}, ${input.now}, ${input.now}, ${input.nextReminderAt ?? null}
+      FROM n
+      RETURNING "id", "code"),
+    e AS (
+      INSERT INTO "TicketEvent" ("ticketId", "actorId", "actorLabel", "kind", "toStatus", "text", "createdAt")
+      SELECT t."id", ${input.reporterId}, ${input.actorLabel}, 'created', 'new'::"TicketStatus", ${input.text}, ${input.now} FROM t
+      RETURNING "id")
+    SELECT t."id"::int AS "id", t."code", e."id" AS "eventId" FROM t, e`;
+  const row = rows[0]!;
+  if (input.attachments.length) await storeAttachments(tx, row.id, BigInt(row.eventId), input.attachments, input.platform);
+  return { id: row.id, code: row.code };
 }
 
 /** Records the files that came with an event; each ref keeps the platform its file id belongs to. */
@@ -103,8 +98,8 @@ export function attachmentRefOf(a: Attachment): AttachmentRef {
 }
 
 /** Active chats with a role (support team, leaders), where cards and digests go. */
-export async function chatsWithRole(tx: Tx, role: 'support' | 'leaders') {
-  return tx.chat.findMany({ where: { role, active: true }, orderBy: { createdAt: 'asc' } });
+export async function chatsWithRole(tx: Tx, role: 'support' | 'leaders'): Promise<Chat[]> {
+  return tx.$queryRaw<Chat[]>`SELECT * FROM "Chat" WHERE "role" = ${role}::"ChatRole" AND "active" ORDER BY "createdAt" ASC`;
 }
 
 /** Active chats of one department: its groups and the private chats linked to it. */

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/client.js';
 import { deadlineFor } from '../domain/reminder-policy.js';
+import { satisfactionLabelKey } from '../domain/satisfaction.js';
 import {
   decide,
   eventLabelKey,
@@ -14,11 +15,13 @@ import {
   type TicketAction,
   type TicketExpectation,
   type TicketView as WorkflowTicket,
+  workflowView,
 } from '../domain/ticket-workflow.js';
 import type { Prisma, Ticket } from '../generated/prisma/client.js';
 import { calendarFrom } from '../settings.js';
 import type { AttachmentRef, OutboundButton } from './port.js';
 import { unitOf } from './identity.js';
+import { communeAnswerButtons, satisfactionButtons } from './cards.js';
 import { rescheduleReminder } from './reminders.js';
 import { attachmentRefOf, chatsWithRole, departmentChats, refreshCards, storeAttachments, supportLeadMentions } from './tickets.js';
 import { formatTicketCode, parseTicketCode } from '../domain/ticket-code.js';
@@ -42,7 +45,7 @@ export type RequestedAction =
   | { kind: 'assign'; departmentCode: string }
   | { kind: 'set_category'; categoryCode: string };
 
-const withRelations = {
+export const withRelations = {
   department: true,
   commune: true,
   children: { select: { id: true, communeCode: true, sourceChatId: true, code: true, status: true } },
@@ -68,20 +71,9 @@ export function actorFor(scope: Scope): Actor {
   }
 }
 
-function toWorkflowTicket(t: LoadedTicket): WorkflowTicket {
-  const communes = [t.communeCode, ...t.children.map((c) => c.communeCode)];
-  return {
-    id: t.id,
-    status: t.status,
-    communeCodes: [...new Set(communes)],
-    departmentCode: t.departmentCode,
-    categoryCode: t.categoryCode,
-    claimedById: t.claimedById,
-    parentId: t.parentId,
-    priority: t.priority,
-    flaggedCentral: t.flaggedCentral,
-    extensionPending: t.extensionPending,
-  };
+/** The ticket as the workflow judges it at this event's moment (an auto-close's window is read off `now`). */
+export function toWorkflowTicket(t: LoadedTicket, now: Date): WorkflowTicket {
+  return workflowView(t, now);
 }
 
 /**
@@ -98,7 +90,7 @@ export async function findTicketByCode(scope: Scope, raw: string): Promise<Ticke
   }
   const code = formatTicketCode(prefix, n);
   const ticket = await scope.tx.ticket.findUnique({ where: { code }, include: withRelations });
-  if (!ticket || !maySee(toWorkflowTicket(ticket), actorFor(scope))) {
+  if (!ticket || !maySee(toWorkflowTicket(ticket, scope.now), actorFor(scope))) {
     await say(scope, scope.t('ticket-not-found-for-you', { code }));
     return null;
   }
@@ -117,7 +109,7 @@ export async function mayStart(scope: Scope, ticketId: number, kind: ActionKind,
     await say(scope, scope.t('button-stale'), origin, { alert: true });
     return false;
   }
-  const refused = refusalBeforePayload(toWorkflowTicket(ticket), kind, actorFor(scope));
+  const refused = refusalBeforePayload(toWorkflowTicket(ticket, scope.now), kind, actorFor(scope));
   if (!refused) return true;
   await say(scope, await refusalText(scope, ticket.code, refused), origin, { alert: true });
   return false;
@@ -177,6 +169,7 @@ async function refusalText(scope: Scope, code: string, refused: Refused): Promis
   if (typeof d.categoryCode === 'string') args.category = userText(d.categoryCode);
   if (typeof d.status === 'string') args.status = scope.t(`status-${d.status}`);
   if (typeof d.max === 'number') args.max = d.max;
+  if (d.until instanceof Date) args.until = formatDateTime(d.until, scope.settings.timezone);
   if (typeof d.parentTicketId === 'number' || typeof d.rootTicketId === 'number') {
     const id = (d.rootTicketId ?? d.parentTicketId) as number;
     const parent = await scope.tx.ticket.findUnique({ where: { id } });
@@ -209,7 +202,7 @@ export async function performAction(scope: Scope, ticketId: number, requested: R
       return false;
     }
     const actor = extras.actor ?? actorFor(scope);
-    const decision = decide(toWorkflowTicket(ticket), action, actor);
+    const decision = decide(toWorkflowTicket(ticket, scope.now), action, actor);
     if (!decision.ok) {
       // A silent caller (auto-routing) has nobody to tell: the ticket simply stays with the support team.
       if (extras.silent) scope.logger.info({ ticket: ticket.code, action: action.kind, reason: decision.reason }, 'workflow action refused');
@@ -237,6 +230,21 @@ export async function performAction(scope: Scope, ticketId: number, requested: R
         createdAt: scope.now,
       },
     });
+    for (const more of decision.alsoRecord) {
+      await tx.ticketEvent.create({
+        data: {
+          ticketId: ticket.id,
+          actorId: actor.personId,
+          actorLabel: event.actorLabel,
+          kind: more.kind,
+          fromStatus: decision.to,
+          toStatus: decision.to,
+          text: more.text,
+          data: (origin.via === 'web' ? { ...(more.data ?? {}), via: 'web' } : more.data) as Prisma.InputJsonValue | undefined,
+          createdAt: scope.now,
+        },
+      });
+    }
     // The files travel on as the stored rows, so a copy fetched for another platform is kept once.
     if (extras.attachments?.length) extras = { ...extras, attachments: await storeAttachments(tx, ticket.id, event.id, extras.attachments, scope.chat.platform) };
     const after = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: withRelations });
@@ -266,7 +274,9 @@ function before(t: LoadedTicket) {
 function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketAction, suggestedDepartment: string | null): Prisma.TicketUncheckedUpdateManyInput {
   const now = scope.now;
   const cal = calendarFrom(scope.settings);
-  const data: Prisma.TicketUncheckedUpdateManyInput = { ...d.changes, status: d.to, updatedAt: now };
+  // `confirmed` and the window are the domain's readings of columns, written below as timestamps.
+  const { confirmed: _confirmed, reopenWindow: _window, reopenableUntil: _until, ...columns } = d.changes;
+  const data: Prisma.TicketUncheckedUpdateManyInput = { ...columns, status: d.to, updatedAt: now };
   switch (action.kind) {
     case 'claim':
     case 'unclaim':
@@ -291,8 +301,11 @@ function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketA
       if (!t.firstAnsweredAt) data.firstAnsweredAt = now;
       break;
     case 'reopen':
-      // The department owes a new answer, on a fresh deadline from now.
+      // The department owes a new answer, on a fresh deadline from now; an auto-close is undone.
       data.assignedAt = now;
+      data.resolvedAt = null;
+      data.autoClosedAt = null;
+      data.reopenableUntil = null;
       data.dueAt = deadlineFor(now, t.priority, scope.settings, cal);
       data.escalationStep = 0;
       data.snoozedUntil = null;
@@ -300,6 +313,7 @@ function fieldUpdates(scope: Scope, t: LoadedTicket, d: Allowed, action: TicketA
       break;
     case 'confirm':
       data.resolvedAt = now;
+      data.confirmedAt = now;
       break;
     case 'request_extension':
       data.extensionDays = action.workingDays;
@@ -338,11 +352,6 @@ async function communeChats(tx: Tx, t: LoadedTicket) {
     where: { active: true, OR: [{ id: { in: sourceIds } }, { role: 'commune', kind: 'group', communeCode: { in: communes } }] },
   });
   return chats;
-}
-
-/** Buttons under the answer in a commune chat. */
-export function communeAnswerButtons(scope: Scope, ticketId: number): OutboundButton[][] {
-  return [[{ text: scope.t('btn-confirm'), data: `t:confirm:${ticketId}` }, { text: scope.t('btn-reopen'), data: `t:reopen:${ticketId}` }]];
 }
 
 async function applyEffects(
@@ -392,7 +401,7 @@ async function applyEffects(
         switch (action.kind) {
           case 'answer': {
             html = tr('notice-commune-answer', { code: t.code, department: deptName, text: userText(d.event.text ?? '') });
-            choices = communeAnswerButtons(scope, t.id);
+            choices = communeAnswerButtons(tr, t.id);
             attachments = extras.attachments;
             break;
           }
@@ -473,17 +482,40 @@ async function acknowledge(scope: Scope, t: LoadedTicket, d: Allowed, origin: Or
     extension_denied: tr('done-extension-denied', { code }),
     snoozed: tr('done-snoozed', { code }),
     confirmed: tr('done-confirmed', { code }),
+    satisfaction_recorded: t.satisfaction ? tr('closure-thanks', { code, answer: tr(satisfactionLabelKey(t.satisfaction)) }) : tr('event-satisfaction_recorded'),
     reopened: tr('done-reopened', { code, department }),
   };
   const text = texts[d.event.kind] ?? tr(eventLabelKey(d.event.kind));
-  if (origin.via === 'button') {
+  if (d.event.kind === 'confirmed') return acknowledgeConfirmation(scope, t, text, origin);
+  // A press and a web action are answered where they happened (the notice, the page).
+  if (origin.via === 'button' || origin.via === 'web') {
     await say(scope, text, origin);
     // In a group, everyone should see who did what, not only the person who pressed.
-    if (['claimed', 'assigned', 'transferred', 'rejected', 'merged', 'answered', 'confirmed', 'extension_approved', 'extension_denied'].includes(d.event.kind)) {
+    if (['claimed', 'assigned', 'transferred', 'rejected', 'merged', 'answered', 'confirmed', 'satisfaction_recorded', 'extension_approved', 'extension_denied'].includes(d.event.kind)) {
       await reply(scope, text, { quote: false, ticketId: t.id, purpose: 'ack' });
     }
   } else {
     await reply(scope, text, { ticketId: t.id, purpose: 'ack' });
   }
+}
+
+/**
+ * A confirmation is answered with the one satisfaction question (its three answers as choices),
+ * or, when the rating came with it (`/xong HY-0001 2`), with the thanks for both. In a group the
+ * message is posted for everyone, as for other acknowledged presses.
+ */
+async function acknowledgeConfirmation(scope: Scope, t: LoadedTicket, done: string, origin: Origin): Promise<void> {
+  const tr = scope.t;
+  const thanks = t.satisfaction ? tr('closure-thanks', { code: t.code, answer: tr(satisfactionLabelKey(t.satisfaction)) }) : null;
+  // The web desk shows what was done on its page; it offers the rating there (a `rate` action).
+  if (origin.via === 'web') return say(scope, thanks ? `${done}\n${thanks}` : done, origin);
+  if (origin.via === 'button') await say(scope, done, origin);
+  const quote = origin.via !== 'button';
+  if (thanks) {
+    await reply(scope, `${done}\n${thanks}`, { quote, ticketId: t.id, purpose: 'ack' });
+    return;
+  }
+  const question = [done, '', tr('closure-question', { code: t.code }), tr('closure-question-typed', { code: t.code })].join('\n');
+  await reply(scope, question, { quote, ticketId: t.id, purpose: 'closure-question', choices: satisfactionButtons(tr, t.id) });
 }
 

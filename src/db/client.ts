@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
@@ -20,6 +19,12 @@ export interface Database {
    * would keep other replicas' migrations waiting.
    */
   withMigrationAdapter<T>(fn: (adapter: SqlMigrationAwareDriverAdapterFactory) => Promise<T>): Promise<T>;
+  /**
+   * Embedded only: runs `fn` while this process keeps the database files closed (its queries wait
+   * until `fn` settles), so another process may use them meanwhile. Undefined when this process
+   * has opened them already.
+   */
+  whileClosed?<T>(fn: () => Promise<T>): Promise<T> | undefined;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,12 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Pool size per process. */
   poolSize?: number;
+  /**
+   * Embedded only: this process's queries wait until `whileClosed` has run once (the boot's
+   * preparation step, in a process of its own), so nothing early, such as a readiness probe, opens
+   * the files first.
+   */
+  waitForPrepare?: boolean;
 }
 
 /**
@@ -64,18 +75,80 @@ export function openDatabase(opts: DatabaseOptions): Database {
   }
   const dir = path.resolve(opts.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir);
-  const adapter = new PrismaPGlite(pglite);
+  const adapter = new LazyPGliteFactory(dir, opts.waitForPrepare ?? false);
   const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   return {
     prisma,
     kind: 'embedded',
     withMigrationAdapter: (fn) => fn(adapter),
+    whileClosed: (fn) => adapter.whileClosed(fn),
     close: async () => {
       await prisma.$disconnect();
-      if (!pglite.closed) await pglite.close();
+      await adapter.close();
     },
   };
+}
+
+/**
+ * The embedded database's adapter, loaded on first use: PGlite and its WebAssembly PostgreSQL cost
+ * tens of megabytes, which a process on DATABASE_URL (or one that never queries) should not carry.
+ * Until a query comes, this process holds no file under DATA_DIR/pglite, so another process (the
+ * migration step at boot) may open it meanwhile.
+ */
+class LazyPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName = 'pglite-prisma-adapter';
+  private loaded: Promise<{ pglite: PGlite; factory: SqlMigrationAwareDriverAdapterFactory }> | undefined;
+  /** Set once this process has opened the files (or is about to): no other process may then. */
+  private opened = false;
+  /** Opening waits for this; replaced while another process has the files. */
+  private gate: Promise<unknown>;
+  private releaseHold: () => void = () => undefined;
+
+  constructor(
+    private readonly dir: string,
+    hold: boolean,
+  ) {
+    this.gate = hold ? new Promise<void>((resolve) => (this.releaseHold = resolve)) : Promise.resolve();
+  }
+
+  whileClosed<T>(fn: () => Promise<T>): Promise<T> | undefined {
+    if (this.opened) return undefined;
+    const run = fn();
+    this.gate = Promise.allSettled([this.gate, run]);
+    this.releaseHold();
+    return run;
+  }
+
+  private load() {
+    this.loaded ??= (async () => {
+      // The gate may be replaced while waiting (the hold gives way to the preparation step).
+      for (let gate = this.gate; ; gate = this.gate) {
+        await gate;
+        if (gate === this.gate) break;
+      }
+      this.opened = true;
+      const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+      const pglite = new PGlite(this.dir);
+      return { pglite, factory: new PrismaPGlite(pglite) };
+    })();
+    return this.loaded;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    return (await this.load()).factory.connect();
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return (await this.load()).factory.connectToShadowDb();
+  }
+
+  async close(): Promise<void> {
+    // A hold nobody released (boot stopped before preparing) must not keep close() waiting.
+    this.releaseHold();
+    const opened = await this.loaded?.catch(() => undefined);
+    if (opened && !opened.pglite.closed) await opened.pglite.close();
+  }
 }
 
 /** Prisma's unique-constraint violation; `meta.target` is not reliable across adapters. */

@@ -9,7 +9,12 @@
  *
  * Every `at` returned is a working moment of the calendar: nothing at night, on weekends or
  * holidays. Durations come from the settings and are working time (see duration.ts).
+ *
+ * An answered ticket waits for its commune; its two steps (the one reminder, then the auto-close)
+ * come from auto-close.ts and live in the same plan, so they survive restarts and a lost queue
+ * exactly like the department's reminders do.
  */
+import { nextAutoCloseStep, type AutoCloseSettings } from './auto-close.js';
 import type { WorkingCalendar } from './calendar.js';
 import { isWholeDays, isZeroDuration, type Duration } from './duration.js';
 import { AWAITING_DEPARTMENT, type Priority, type TicketStatus } from './types.js';
@@ -19,7 +24,7 @@ export const ESCALATION_TARGETS = ['department_head', 'support_lead', 'leaders']
 export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
 /** The part of the operating settings these rules read (src/settings.ts `Settings` fits it). */
-export interface ReminderPolicySettings {
+export interface ReminderPolicySettings extends AutoCloseSettings {
   readonly deadlines: Readonly<Record<Priority, Duration>>;
   readonly reminders: {
     readonly unclaimedAfter: Duration;
@@ -50,6 +55,10 @@ export interface ReminderInput {
   snoozedUntil: Date | null;
   /** Escalation steps already done; the next pending one is `settings.escalation[escalationStep]`. */
   escalationStep: number;
+  /** The latest department answer; the commune's wait counts from it. */
+  answeredAt: Date | null;
+  /** When the commune was last reminded that the answered ticket will close by itself. */
+  autoCloseRemindedAt: Date | null;
 }
 
 /**
@@ -57,15 +66,23 @@ export interface ReminderInput {
  * - `nudge_claimant`: the support group is told, naming the claimant, that a claimed ticket waits to be routed.
  * - `nudge_support_lead`: the support lead is named about a ticket the team has held too long.
  * - `remind_department`, `escalate`: a department owes the answer (escalation follows settings.escalation).
+ * - `remind_commune`: the answered ticket's one reminder to its commune(s) that it will close by itself.
+ * - `auto_close`: nobody confirmed or reopened it: it closes as resolved.
  */
-export type ReminderKind = 'nudge_support' | 'nudge_claimant' | 'nudge_support_lead' | 'remind_department' | 'escalate';
+export type ReminderKind =
+  | 'nudge_support'
+  | 'nudge_claimant'
+  | 'nudge_support_lead'
+  | 'remind_department'
+  | 'escalate'
+  | 'remind_commune'
+  | 'auto_close';
 
 /**
  * Open statuses that get no reminder, and why. Every other open status has a next reminder
  * (test/domain/reminder-policy.test.ts walks them all).
  */
 export const NO_REMINDER_BECAUSE: Readonly<Partial<Record<TicketStatus, string>>> = {
-  answered: 'the department has answered: the commune confirms or reopens, and nobody in the province owes anything until it does',
   escalated_central: 'the problem is beyond the province: the central level answers on its own schedule, outside the province’s deadlines',
 };
 
@@ -128,7 +145,9 @@ export function dueState(
  *   passed, escalation step i is due at dueAt + escalation[i].after; steps run in order and once
  *   each, so only step `escalationStep` is pending. The earlier of the two events is returned;
  *   on a tie the escalation goes first.
- * - `answered`, `escalated_central`: null, for the reasons in NO_REMINDER_BECAUSE; closed: null.
+ * - `answered` (the commune owes a word): remind the commune once, autoClose.remindBefore before the
+ *   close at answeredAt + autoClose.after, then close it (auto-close.ts nextAutoCloseStep).
+ * - `escalated_central`: null, for the reason in NO_REMINDER_BECAUSE; closed: null.
  */
 export function nextReminder(
   t: ReminderInput,
@@ -152,6 +171,13 @@ export function nextReminder(
     const last = t.lastNudgeAt;
     if (last === null || last.getTime() < since.getTime()) return { kind: claimed ? 'nudge_claimant' : 'nudge_support', at: first };
     return { kind: 'nudge_support_lead', at: later(first, cal.addWorking(last, r.repeatEvery)) };
+  }
+
+  if (t.status === 'answered') {
+    // An answered ticket always has answeredAt; the fallbacks only keep bad rows from crashing.
+    const answeredAt = t.answeredAt ?? t.assignedAt ?? t.createdAt;
+    const step = nextAutoCloseStep({ status: t.status, answeredAt, autoCloseRemindedAt: t.autoCloseRemindedAt }, settings, cal);
+    return step === null ? null : { kind: step.kind, at: step.at };
   }
 
   if (!AWAITING_DEPARTMENT.includes(t.status)) return null;

@@ -18,8 +18,11 @@
  *   answer             assigned, reopened                              → answered
  *                      answered                                        → answered  (supplementary answer)
  *   return_to_support  assigned, reopened                              → returned
- *   confirm            answered                                        → resolved
+ *   confirm            answered                                        → resolved  (optionally with the rating)
+ *   rate               resolved, confirmed by a commune, not yet rated → unchanged
  *   reopen             answered                                        → reopened
+ *                      resolved by the auto-close, window still open   → reopened
+ *   auto_close         answered (the system, on the working calendar)  → resolved
  *   set_priority,
  *   set_category       every open state                                → unchanged
  *   flag_central       every state except escalated_central            → unchanged
@@ -28,7 +31,9 @@
  *                      assigned, reopened                              → unchanged
  *
  * `resolved` and `rejected` are final: only internal notes and the central-report flag still apply,
- * because the report for the central level may need a ticket that was closed locally.
+ * because the report for the central level may need a ticket that was closed locally. Two
+ * exceptions close the loop with the commune: a confirmed ticket takes its one satisfaction rating,
+ * and a ticket the auto-close resolved may be reopened while its window lasts.
  *
  * Decisions worth knowing:
  * - Assign needs a department that exists and is active; the caller looks the code up and passes
@@ -51,7 +56,15 @@
  *   first confirmation resolves it and the other communes are told.
  * - `escalated_central` always carries `flaggedCentral = true`; support may later hand it to a
  *   department (assign) to relay the outcome, or reject it.
+ * - Satisfaction (Hài lòng / Tạm được / Chưa hài lòng) is the word of a commune that confirmed: it
+ *   comes with the confirmation (`/xong HY-0001 2`) or right after it (the question), once per
+ *   ticket. A ticket closed by the auto-close has no rating: nobody confirmed anything.
+ * - The auto-close is the system's only action besides auto-routing. What "the window is open"
+ *   means at this moment is the caller's reading of the clock (`reopenWindow` in auto-close.ts),
+ *   passed in the view, so `decide` stays free of time.
  */
+import { reopenWindow, type ReopenWindow } from './auto-close.js';
+import type { Satisfaction } from './satisfaction.js';
 import {
   AWAITING_DEPARTMENT,
   CLOSED_STATUSES,
@@ -85,6 +98,14 @@ export interface TicketView {
   priority: Priority;
   flaggedCentral: boolean;
   extensionPending: boolean;
+  /** A commune confirmed the answer (confirmedAt is set). */
+  confirmed: boolean;
+  /** The confirming commune's rating, once given. */
+  satisfaction: Satisfaction | null;
+  /** Whether the auto-close resolved it and a commune may still reopen it now (auto-close.ts `reopenWindow`). */
+  reopenWindow: ReopenWindow;
+  /** The stored end of that window, for the refusal that names it. */
+  reopenableUntil: Date | null;
 }
 
 /** The ticket a child is merged into, as the caller read it. */
@@ -125,7 +146,9 @@ export const ACTION_KINDS = [
   'snooze',
   'decide_extension',
   'confirm',
+  'rate',
   'reopen',
+  'auto_close',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -145,8 +168,11 @@ export type TicketAction =
   | { kind: 'request_extension'; workingDays: number; reason: string }
   | { kind: 'snooze' }
   | { kind: 'decide_extension'; approve: boolean }
-  | { kind: 'confirm' }
-  | { kind: 'reopen'; reason: string };
+  /** `satisfaction`: the rating typed with the confirmation (`/xong HY-0001 2`). */
+  | { kind: 'confirm'; satisfaction?: Satisfaction | null }
+  | { kind: 'rate'; satisfaction: Satisfaction }
+  | { kind: 'reopen'; reason: string }
+  | { kind: 'auto_close' };
 
 /** Stable refusal codes; each maps to the message key `refusal-<code>`. */
 export const REFUSAL_REASONS = [
@@ -172,6 +198,11 @@ export const REFUSAL_REASONS = [
   'cannot_merge_into_self',
   'merge_target_closed',
   'merge_target_is_child',
+  'already_confirmed',
+  'already_rated',
+  'not_confirmed',
+  'auto_closed',
+  'reopen_window_ended',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -197,7 +228,9 @@ export const EVENT_KINDS = [
   'extension_denied',
   'snoozed',
   'confirmed',
+  'satisfaction_recorded',
   'reopened',
+  'auto_closed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -231,14 +264,27 @@ export interface TicketEventDraft {
 }
 
 export type TicketChanges = Partial<
-  Pick<TicketView, 'departmentCode' | 'categoryCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'parentId' | 'extensionPending'>
+  Pick<
+    TicketView,
+    | 'departmentCode'
+    | 'categoryCode'
+    | 'claimedById'
+    | 'priority'
+    | 'flaggedCentral'
+    | 'parentId'
+    | 'extensionPending'
+    | 'confirmed'
+    | 'satisfaction'
+    | 'reopenWindow'
+    | 'reopenableUntil'
+  >
 >;
 
 /** The fields a conditional update must still find unchanged for the decision to hold. */
 export type TicketExpectation = Partial<
   Pick<
     TicketView,
-    'status' | 'departmentCode' | 'categoryCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'extensionPending' | 'parentId'
+    'status' | 'departmentCode' | 'categoryCode' | 'claimedById' | 'priority' | 'flaggedCentral' | 'extensionPending' | 'parentId' | 'satisfaction'
   >
 >;
 
@@ -249,6 +295,8 @@ export interface Allowed {
   to: TicketStatus;
   expect: TicketExpectation;
   event: TicketEventDraft;
+  /** Events recorded after `event` by the same decision (a rating typed with the confirmation). */
+  alsoRecord: TicketEventDraft[];
   /** Only the fields whose value actually changes. */
   changes: TicketChanges;
   effects: Effect[];
@@ -313,7 +361,10 @@ const RULES: Record<ActionKind, Rule> = {
   snooze: { roles: ['department'], from: AWAITING_DEPARTMENT },
   decide_extension: { roles: ['support_lead', 'admin'], from: AWAITING_DEPARTMENT },
   confirm: { roles: ['commune'], from: ['answered'] },
-  reopen: { roles: ['commune'], from: ['answered'] },
+  rate: { roles: ['commune'], from: ['resolved'] },
+  // From resolved only while an auto-close's window is open (closureRefusal).
+  reopen: { roles: ['commune'], from: ['answered', 'resolved'] },
+  auto_close: { roles: ['system'], from: ['answered'] },
 };
 
 /** Actions that steer a claimed ticket and therefore belong to its claimant (or the lead/admin). */
@@ -344,6 +395,8 @@ function gate(ticket: TicketView, kind: ActionKind, actor: Actor): Refused | nul
     }
   }
 
+  const closure = closureRefusal(ticket, kind);
+  if (closure) return closure;
   if (!rule.from.includes(ticket.status) && !isOpen(ticket.status)) return refuse('closed');
 
   if (kind === 'claim') {
@@ -354,7 +407,7 @@ function gate(ticket: TicketView, kind: ActionKind, actor: Actor): Refused | nul
 
   if (!rule.from.includes(ticket.status)) return refuse('invalid_state', { status: ticket.status });
   // Auto-routing happens once, at creation; anything later is a person's decision.
-  if (actor.kind === 'system' && ticket.status !== 'new') return refuse('invalid_state', { status: ticket.status });
+  if (actor.kind === 'system' && kind === 'assign' && ticket.status !== 'new') return refuse('invalid_state', { status: ticket.status });
 
   if (
     CLAIMANT_ONLY.has(kind) &&
@@ -368,6 +421,34 @@ function gate(ticket: TicketView, kind: ActionKind, actor: Actor): Refused | nul
   if (kind === 'request_extension' && ticket.extensionPending) return refuse('extension_pending');
   if (kind === 'decide_extension' && !ticket.extensionPending) return refuse('no_pending_extension');
   return null;
+}
+
+/**
+ * The commune's side of closing the loop, where the plain state rules would say too little:
+ * a second confirmation, a second rating, a rating before confirming, anything on a ticket the
+ * auto-close resolved, and a reopening after its window.
+ */
+function closureRefusal(ticket: TicketView, kind: ActionKind): Refused | null {
+  const autoClosed = ticket.status === 'resolved' && ticket.reopenWindow !== 'not_auto_closed';
+  switch (kind) {
+    case 'confirm':
+      if (autoClosed) return refuse('auto_closed');
+      if (ticket.status === 'resolved' && ticket.confirmed) return refuse('already_confirmed');
+      return null;
+    case 'rate':
+      if (autoClosed) return refuse('auto_closed');
+      if (ticket.satisfaction !== null) return refuse('already_rated');
+      if (ticket.status === 'answered' || (ticket.status === 'resolved' && !ticket.confirmed)) return refuse('not_confirmed');
+      return null;
+    case 'reopen':
+      if (ticket.status !== 'resolved' || ticket.reopenWindow === 'open') return null;
+      if (ticket.reopenWindow === 'expired') {
+        return refuse('reopen_window_ended', ticket.reopenableUntil ? { until: ticket.reopenableUntil } : undefined);
+      }
+      return refuse('closed');
+    default:
+      return null;
+  }
 }
 
 /** The action kinds this actor may attempt on this ticket now, in a stable order (for buttons). */
@@ -430,6 +511,7 @@ export function decide(ticket: TicketView, action: TicketAction, actor: Actor): 
     event: TicketEventDraft,
     changes: TicketChanges,
     effects: Effect[],
+    alsoRecord: TicketEventDraft[] = [],
   ): Allowed => ({
     ok: true,
     action: action.kind,
@@ -437,6 +519,7 @@ export function decide(ticket: TicketView, action: TicketAction, actor: Actor): 
     to,
     expect,
     event,
+    alsoRecord,
     changes: onlyRealChanges(ticket, changes),
     effects,
   });
@@ -659,8 +742,26 @@ export function decide(ticket: TicketView, action: TicketAction, actor: Actor): 
         effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
       }
       effects.push({ kind: 'notify_communes' }, { kind: 'update_cards' }, { kind: 'stop_reminders' });
-      return allow('resolved', { status: from }, { kind: 'confirmed', text: null }, {}, effects);
+      const rating = action.satisfaction ?? null;
+      return allow(
+        'resolved',
+        { status: from },
+        { kind: 'confirmed', text: null },
+        { confirmed: true, satisfaction: rating },
+        effects,
+        rating === null ? [] : [ratingEvent(rating)],
+      );
     }
+
+    case 'rate':
+      // Conditional on "not rated yet", so two answers pressed at once record one.
+      return allow(
+        from,
+        { status: from, satisfaction: null },
+        ratingEvent(action.satisfaction),
+        { satisfaction: action.satisfaction },
+        [{ kind: 'update_cards' }],
+      );
 
     case 'reopen': {
       const reason = action.reason.trim();
@@ -670,9 +771,60 @@ export function decide(ticket: TicketView, action: TicketAction, actor: Actor): 
         effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
       }
       effects.push({ kind: 'notify_support' }, { kind: 'update_cards' }, { kind: 'recompute_deadline' });
-      return allow('reopened', { status: from, departmentCode: ticket.departmentCode }, { kind: 'reopened', text: reason }, {}, effects);
+      const afterAutoClose = from === 'resolved';
+      return allow(
+        'reopened',
+        { status: from, departmentCode: ticket.departmentCode },
+        { kind: 'reopened', text: reason, ...(afterAutoClose ? { data: { afterAutoClose: true } } : {}) },
+        afterAutoClose ? { reopenWindow: 'not_auto_closed', reopenableUntil: null } : {},
+        effects,
+      );
+    }
+
+    case 'auto_close': {
+      // The window's end depends on the calendar; the caller stores it with the close.
+      const effects: Effect[] = [{ kind: 'notify_communes' }];
+      if (ticket.departmentCode !== null) effects.push({ kind: 'notify_department', departmentCode: ticket.departmentCode });
+      effects.push({ kind: 'update_cards' }, { kind: 'stop_reminders' });
+      return allow('resolved', { status: from }, { kind: 'auto_closed', text: null }, { reopenWindow: 'open' }, effects);
     }
   }
+}
+
+/** The audit-trail event of a commune's rating. */
+function ratingEvent(satisfaction: Satisfaction): TicketEventDraft {
+  return { kind: 'satisfaction_recorded', text: null, data: { satisfaction } };
+}
+
+/**
+ * The workflow's view of a stored ticket at `now`: its communes (the reporter's and those of merged
+ * children) and where it stands in closing the loop.
+ */
+export function workflowView(
+  row: Omit<TicketView, 'communeCodes' | 'confirmed' | 'reopenWindow'> & {
+    communeCode: string;
+    children: readonly { communeCode: string }[];
+    confirmedAt: Date | null;
+    autoClosedAt: Date | null;
+  },
+  now: Date,
+): TicketView {
+  return {
+    id: row.id,
+    status: row.status,
+    communeCodes: [...new Set([row.communeCode, ...row.children.map((c) => c.communeCode)])],
+    departmentCode: row.departmentCode,
+    categoryCode: row.categoryCode,
+    claimedById: row.claimedById,
+    parentId: row.parentId,
+    priority: row.priority,
+    flaggedCentral: row.flaggedCentral,
+    extensionPending: row.extensionPending,
+    confirmed: row.confirmedAt !== null,
+    satisfaction: row.satisfaction,
+    reopenWindow: reopenWindow(row, now),
+    reopenableUntil: row.reopenableUntil,
+  };
 }
 
 /** The ticket as it reads after an allowed decision is persisted. */

@@ -1,40 +1,71 @@
 import type { Redis } from 'ioredis';
 
-// Reserves the next send slot of one chat atomically, across every process sharing Redis: at least
-// `interval` after the previous slot and, for groups, at most `limit` slots in any `window`.
+/**
+ * Reserves the next send slot of one chat atomically, across every process sharing Redis, together
+ * with the platform-wide slot, in one script so the two can never disagree:
+ *   - at least `interval` after the chat's previous slot (and never before a 429 said);
+ *   - for groups, at most `limit` slots in any `window` (a sliding window over reserved slots);
+ *   - platform-wide, at least `gap` between any two slots, which keeps every sliding second at or
+ *     under its limit (gap = 1000 / per-second limit), whatever the chats.
+ * KEYS: chat next-slot, chat window, platform slots. ARGV: now, interval, limit, window, member, gap.
+ */
 const RESERVE = `
-local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local window = tonumber(ARGV[4])
-local slot = math.max(now, nextAt)
+local gap = tonumber(ARGV[6])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if limit > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', slot - window)
-  local n = redis.call('ZCARD', KEYS[2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+  local n = redis.call('ZCOUNT', KEYS[2], slot - window + 1, '+inf')
   if n >= limit then
-    local oldest = redis.call('ZRANGE', KEYS[2], n - limit, n - limit, 'WITHSCORES')
-    slot = math.max(slot, tonumber(oldest[2]) + window)
+    local inwin = redis.call('ZRANGEBYSCORE', KEYS[2], slot - window + 1, '+inf', 'WITHSCORES')
+    -- the (n - limit + 1)-th slot of the window must leave it first
+    slot = math.max(slot, tonumber(inwin[(n - limit) * 2 + 2]) + window)
   end
-  redis.call('ZADD', KEYS[2], slot, ARGV[5])
-  redis.call('PEXPIRE', KEYS[2], (slot - now) + window + 1000)
 end
-redis.call('SET', KEYS[1], slot + interval, 'PX', (slot - now) + interval + 60000)
-return slot
+if gap > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 1000)
+  local taken = redis.call('ZRANGEBYSCORE', KEYS[3], slot - gap + 1, '+inf', 'WITHSCORES')
+  for i = 2, #taken, 2 do
+    local t = tonumber(taken[i])
+    if t >= slot + gap then break end
+    if t > slot - gap then slot = t + gap end
+  end
+  redis.call('ZADD', KEYS[3], slot, ARGV[5])
+  redis.call('PEXPIRE', KEYS[3], math.ceil((slot - now) + 2000))
+end
+if limit > 0 then
+  redis.call('ZADD', KEYS[2], slot, ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], math.ceil((slot - now) + window + 1000))
+end
+redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil((slot - now) + interval + 60000))
+-- A float slot would come back truncated as an integer reply: send it as text.
+return tostring(slot)
 `;
 
-// Pushes a chat's next slot out (after a 429) without ever pulling it in.
+// Pushes a chat's next slot out (after a 429, or after an answer came back) without pulling it in.
 const PUSH_BACK = `
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local target = tonumber(ARGV[1])
-if target > nextAt then redis.call('SET', KEYS[1], target, 'PX', tonumber(ARGV[2])) end
+if target > nextAt then redis.call('SET', KEYS[1], tostring(target), 'PX', math.ceil(tonumber(ARGV[2]))) end
 return 1
 `;
 
+/** The limits one reservation honours: the channel's own (each platform declares them). */
+export interface PacingLimits {
+  chatIntervalMs: number;
+  groupPerMinute: number;
+  /** Platform-wide messages per second; 0 or absent: no platform-wide limit. */
+  globalPerSecond?: number;
+}
+
 /**
- * Per-chat pacing shared by all workers: Telegram allows about one message per second per chat
- * and twenty per minute per group. Each send reserves a slot; the caller waits until it. Groups
- * may burst (a card, an acknowledgement, a picker) as long as the minute's budget holds.
+ * Send slots shared by all workers: about one message per second per chat, twenty per minute per
+ * group, and the platform's per-second limit in every sliding second. Each send reserves its slot
+ * and waits until it (handing the job back to Redis when the wait is long); groups may burst (a
+ * card, an acknowledgement, a picker) as long as the minute's budget holds.
  */
 export class ChatPacer {
   private seq = 0;
@@ -59,21 +90,24 @@ export class ChatPacer {
 
   /**
    * Reserves a slot; returns the epoch ms at which this message may go. `limits` are the channel's
-   * own (each platform has its own); without them the pacer's defaults apply.
+   * own; without them the pacer's defaults apply (and no platform-wide limit).
    */
-  async reserve(platform: string, chatId: string, isGroup: boolean, limitsOrNow?: { chatIntervalMs: number; groupPerMinute: number } | number, at?: number): Promise<number> {
+  async reserve(platform: string, chatId: string, isGroup: boolean, limitsOrNow?: PacingLimits | number, at?: number): Promise<number> {
     const limits = typeof limitsOrNow === 'object' ? limitsOrNow : undefined;
     const now = typeof limitsOrNow === 'number' ? limitsOrNow : (at ?? Date.now());
     const interval = limits ? limits.chatIntervalMs : this.intervalFor(isGroup);
-    const groupLimit = limits ? limits.groupPerMinute : this.groupPerWindow;
-    if (interval <= 0 && !(isGroup && groupLimit > 0)) return now;
-    const limit = isGroup ? groupLimit : 0;
+    const groupLimit = isGroup ? (limits ? limits.groupPerMinute : this.groupPerWindow) : 0;
+    const perSecond = limits?.globalPerSecond ?? 0;
+    // 5% over 1000/limit: the calls leave a few milliseconds after their slots, unevenly, and a
+    // second must still never hold one more than the limit when they arrive.
+    const gap = perSecond > 0 ? (1000 / perSecond) * 1.05 : 0;
+    if (interval <= 0 && groupLimit <= 0 && gap <= 0) return now;
     const member = `${now}:${process.pid}:${this.seq++}:${Math.random()}`;
     const key = this.key(platform, chatId);
-    return Number(await this.redis.eval(RESERVE, 2, key, `${key}:win`, now, interval, limit, this.windowMs, member));
+    return Number(await this.redis.eval(RESERVE, 3, key, `${key}:win`, `${this.prefix}:pace-all:${platform}`, now, interval, groupLimit, this.windowMs, member, gap));
   }
 
-  /** After a 429: nothing goes to this chat before `until`. */
+  /** Nothing goes to this chat before `until` (after a 429, or the interval counted from an answer). */
   async pushBack(platform: string, chatId: string, until: number): Promise<void> {
     await this.redis.eval(PUSH_BACK, 1, this.key(platform, chatId), until, Math.max(1, until - Date.now()) + 60_000);
   }

@@ -3,6 +3,22 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { isConnectionError, OutageLog } from './connection.js';
 import { JOB, outboxJobId, QUEUE, updateJobId, type OutboxJob, type UpdateJob } from './names.js';
+import type { SendLine } from './send-line.js';
+
+/** What enqueueing a message needs to know of its row (the writer knows it; the sweep reads it). */
+export interface OutboxRowInfo {
+  id: bigint;
+  platform: string;
+  chatExternalId: string;
+  op: string;
+  purpose?: string | null;
+  ticketId?: number | null;
+  /** Carried in the job so the sender need not read the row back (absent: it reads it). */
+  payload?: unknown;
+}
+
+/** Messages that go in their chat's order (answers to presses and taking buttons away do not wait). */
+const ORDERED_OPS = new Set(['send', 'card', 'send_file', 'summary']);
 
 const keep = { removeOnComplete: { age: 24 * 3600, count: 5_000 }, removeOnFail: { age: 14 * 24 * 3600 } } satisfies JobsOptions;
 
@@ -38,6 +54,15 @@ export class Queues {
     }
   }
 
+  private line: SendLine | null = null;
+  private resolveRows: ((ids: readonly bigint[]) => Promise<OutboxRowInfo[]>) | null = null;
+
+  /** Connects the chats' send lines, and how to read rows enqueued by id alone (the sweep, tests). */
+  useSendLine(line: SendLine, resolveRows: (ids: readonly bigint[]) => Promise<OutboxRowInfo[]>): void {
+    this.line = line;
+    this.resolveRows = resolveRows;
+  }
+
   updateJobId(inboundId: bigint | string): string {
     return updateJobId(this.database, inboundId);
   }
@@ -52,15 +77,33 @@ export class Queues {
   }
 
   /**
-   * Enqueues outbox rows after their transaction committed. A Redis failure here is logged, not
-   * thrown: the rows are in the database and the sweep enqueues them later.
+   * Enqueues outbox rows after their transaction committed: each ordered message joins its chat's
+   * line (in this order), then gets its job. A Redis failure here is logged, not thrown: the rows
+   * are in the database and the sweep enqueues them later.
    */
-  async enqueueOutbox(ids: readonly bigint[]): Promise<void> {
-    if (ids.length === 0) return;
+  async enqueueOutbox(input: readonly bigint[] | readonly OutboxRowInfo[]): Promise<void> {
+    if (input.length === 0) return;
     try {
-      await this.outbox.addBulk(ids.map((id) => ({ name: JOB.send, data: { outboxId: id.toString() } satisfies OutboxJob, opts: { jobId: this.outboxJobId(id) } })));
+      const rows: OutboxRowInfo[] =
+        typeof input[0] === 'bigint'
+          ? this.resolveRows
+            ? await this.resolveRows(input as readonly bigint[])
+            : (input as readonly bigint[]).map((id) => ({ id, platform: '', chatExternalId: '', op: '' }))
+          : [...(input as readonly OutboxRowInfo[])];
+      rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      await this.line?.join(rows.filter((r) => r.platform && ORDERED_OPS.has(r.op)).map((r) => ({ id: r.id, platform: r.platform, chat: r.chatExternalId })));
+      await this.outbox.addBulk(
+        rows.map((r) => ({
+          name: JOB.send,
+          data: {
+            outboxId: r.id.toString(),
+            ...(r.payload !== undefined ? { row: { platform: r.platform, chatExternalId: r.chatExternalId, purpose: r.purpose ?? null, ticketId: r.ticketId ?? null, payload: r.payload } } : {}),
+          } satisfies OutboxJob & { row?: unknown },
+          opts: { jobId: this.outboxJobId(r.id) },
+        })),
+      );
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, count: ids.length }, 'could not enqueue outbox rows; the sweep will retry');
+      this.logger.warn({ err: (err as Error).message, count: input.length }, 'could not enqueue outbox rows; the sweep will retry');
     }
   }
 

@@ -75,7 +75,31 @@ export async function renderDepartmentChart(rows: readonly DepartmentChartRow[],
   }
 }
 
-function baseConfig(width: number, height: number) {
+/**
+ * Any Vega-Lite spec drawn as SVG markup, with the same fonts and text metrics as the PNG: the web
+ * desk puts it in the page and the browser draws it, so no PNG step is needed there.
+ */
+export async function renderSpecSvg(spec: TopLevelSpec): Promise<string> {
+  useFontMetrics();
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The digest's department chart as SVG (the web desk's overview). */
+export async function renderDepartmentChartSvg(rows: readonly DepartmentChartRow[], opts: DepartmentChartOptions = {}): Promise<string> {
+  const t = opts.t ?? createTranslator('vi');
+  const title = opts.title ?? t('digest-chart-title');
+  const width = Math.round(opts.width ?? 640);
+  const height = Math.round(opts.height ?? Math.max(260, 110 + rows.length * 40));
+  return renderSpecSvg(rows.length === 0 ? emptySpec(title, t('digest-chart-no-data'), width, height) : barSpec(rows, title, t, width, height));
+}
+
+/** Layout, fonts and colours every chart shares (so the web's charts look like the digest's). */
+export function baseConfig(width: number, height: number) {
   return {
     width,
     height,
@@ -140,7 +164,8 @@ function barSpec(rows: readonly DepartmentChartRow[], title: string, t: Translat
   };
 }
 
-function emptySpec(title: string, message: string, width: number, height: number): TopLevelSpec {
+/** A chart with nothing to show: its title and a message where the bars would be. */
+export function emptySpec(title: string, message: string, width: number, height: number): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...baseConfig(width, height),

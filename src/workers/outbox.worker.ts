@@ -13,12 +13,15 @@ import type { AdminDirectory } from '../core/inbound.js';
 import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox-writer.js';
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
+import { renderSupportSummary, takeSummary } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
 import type { Queues } from '../queues/queues.js';
 import { ChannelError, FileUnavailable, type AttachmentRef, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundFile, type OutboundRequest } from '../core/port.js';
 import type { Platform } from '../domain/types.js';
 import type { PlatformRegistry } from '../platforms/plugin.js';
+import { wakeJob, type SendLine } from '../queues/send-line.js';
+import type { SentMarks } from './sent-marks.js';
 
 export interface OutboxDeps {
   prisma: Db;
@@ -32,20 +35,38 @@ export interface OutboxDeps {
   admins: AdminDirectory;
   /** Signed URLs of stored files, for channels that take files by URL only. */
   files: FileLinks;
+  /** The chats' send lines, sent-marks and card ids in Redis. */
+  line: SendLine;
+  /** Batched "sent" marks in the database. */
+  sent: SentMarks;
   /** The business clock, for a card's "sắp đến hạn" / "quá hạn". */
   clock?: () => Date;
 }
 
 /** Longest wait done in-process; longer waits hand the job back to Redis as delayed. */
 const MAX_INLINE_WAIT_MS = 2_500;
-/** How often a message queued behind another one to the same chat looks again. */
-const ORDER_POLL_MS = 40;
+/** A slot this late is given up for a fresh one. */
+const LATE_SLOT_MS = 25;
+
+/** How long the sender trusts what it read of a chat (kind, reachable). */
+const CHAT_INFO_TTL_MS = 5_000;
+
+/** The row copy a job carries (queues.ts enqueueOutbox). */
+interface JobRowCopy {
+  platform: Platform;
+  chatExternalId: string;
+  purpose: string | null;
+  ticketId: number | null;
+  payload: unknown;
+}
+
+/** Longest a message waits in its chat's line before it looks again (the one ahead wakes it sooner). */
+const LINE_WAIT_MAX_MS = 10_000;
 /**
- * Messages to one chat go out in the order they were written. An earlier message that was never
- * tried (its job lost until the sweep finds it) holds later ones back for at most this long; one
- * that keeps failing holds them only until it is parked (SEND_PARK_AFTER_MS after its first failure).
+ * A message at the head of its chat's line that has not gone out for this long is looked at: one no
+ * longer due (sent, failed) leaves the line; one never tried (its job lost) is enqueued again.
  */
-const ORDER_HOLD_MS = 10 * 60_000;
+const STALE_HEAD_MS = 20_000;
 /** Attempts that may have reached the platform; after this many a retry could make a third copy. */
 const MAX_UNCONFIRMED = 2;
 /** One "unreachable" or "parked" notice per chat in this window, however many messages fail. */
@@ -104,6 +125,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     if (row.status !== 'pending' || now.getTime() - since.getTime() < deps.config.SEND_PARK_AFTER_MS) return;
     const parked = await prisma.outboundMessage.updateMany({ where: { id: row.id, status: 'pending' }, data: { status: 'parked' } });
     if (parked.count !== 1) return;
+    await leaveLine(row);
     logger.warn({ outboxId: row.id.toString(), chat: row.chatExternalId, purpose: row.purpose, failingForMs: now.getTime() - since.getTime() }, 'message parked: still retried, no longer holding its chat');
     await tellAdmins(deps, {
       subject: `send-parked:${row.platform}:${row.chatExternalId}`,
@@ -190,6 +212,24 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         }
         return { op: 'send', chat, content: { text: caption }, ...resume };
       }
+      case 'summary': {
+        // Redrawn from the database at send time: it shows every ticket added until now.
+        const t = createTranslator('vi');
+        const now = deps.clock?.() ?? new Date();
+        const caps = channel.capabilities;
+        const summaryId = BigInt(payload.summaryId);
+        const prepared = await prisma.$transaction(async (tx) => {
+          const ids = await takeSummary(tx, summaryId);
+          const tickets = await tx.ticket.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, text: true, commune: { select: { name: true } } }, orderBy: { id: 'asc' } });
+          const message = renderSupportSummary(tickets.map((tk) => ({ id: tk.id, code: tk.code, text: tk.text, communeName: tk.commune.name })), t);
+          return prepareMessage(tx, chat, message, caps, { now, t, audience: null, ticketId: null });
+        });
+        const content = prepared.parts[0] ?? { text: '' };
+        if (progress || !caps.edits) return { op: 'send', chat, content, ...resume };
+        const shown = await deps.line.cardMessage(chat.platform, chat.externalId, `summary:${summaryId}`).catch(() => null);
+        if (shown) return { op: 'edit', chat, messageId: shown, content };
+        return { op: 'send', chat, content };
+      }
       case 'card': {
         if (row.ticketId === null) throw new PermanentFailure('card without ticket');
         const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: row.ticketId }, include: ticketView });
@@ -203,12 +243,14 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         // Half posted (a file went out, its text did not): finish posting it rather than edit.
         if (progress) return { op: 'send', chat, content, resume: progress };
         // The card lives in one message per chat, edited in place once it exists.
-        const previous = caps.edits
-          ? await prisma.outboundMessage.findFirst({
+        if (!caps.edits) return { op: 'send', chat, content };
+        const remembered = await deps.line.cardMessage(chat.platform, chat.externalId, `${row.ticketId}:${row.purpose}`).catch(() => null);
+        const previous = remembered
+          ? { sentMessageId: remembered }
+          : await prisma.outboundMessage.findFirst({
               where: { platform: chat.platform, chatExternalId: chat.externalId, ticketId: row.ticketId, purpose: row.purpose, status: 'sent', sentMessageId: { not: null } },
               orderBy: { id: 'desc' },
-            })
-          : null;
+            });
         if (previous?.sentMessageId) return { op: 'edit', chat, messageId: previous.sentMessageId, content };
         return { op: 'send', chat, content };
       }
@@ -241,39 +283,91 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     logger.info({ from, to }, 'chat migrated to a supergroup; its link and pending messages moved');
   }
 
+  /** Chats' kind and reachability, read at most every few seconds per chat. */
+  const chatInfo = new Map<string, { at: number; kind: string | null; active: boolean | null }>();
+  async function chatState(platform: Platform, externalId: string): Promise<{ kind: string | null; active: boolean | null }> {
+    const key = `${platform}:${externalId}`;
+    const hit = chatInfo.get(key);
+    if (hit && Date.now() - hit.at < CHAT_INFO_TTL_MS) return hit;
+    const row = await prisma.chat.findUnique({ where: { platform_externalId: { platform, externalId } }, select: { kind: true, active: true } });
+    const info = { at: Date.now(), kind: row?.kind ?? null, active: row?.active ?? null };
+    if (chatInfo.size > 10_000) chatInfo.clear();
+    chatInfo.set(key, info);
+    return info;
+  }
+  const forgetChat = (platform: Platform, externalId: string) => chatInfo.delete(`${platform}:${externalId}`);
+
+  /** The row the job is about: the copy its job carries on a first try, else the database's. */
+  async function loadRow(id: bigint, job: Job): Promise<OutboundMessage | null> {
+    const copy = (job.data as { row?: JobRowCopy }).row;
+    if (copy && job.attemptsMade === 0 && (job.data as SendState).notBefore === undefined) {
+      return {
+        id,
+        platform: copy.platform,
+        chatExternalId: copy.chatExternalId,
+        method: (copy.payload as OutboxPayload).op,
+        payload: copy.payload,
+        status: 'pending',
+        attempts: 0,
+        purpose: copy.purpose,
+        ticketId: copy.ticketId,
+        sentMessageId: null,
+        fileData: null,
+        fileName: null,
+        fileMime: null,
+        lastError: null,
+        createdAt: new Date(),
+        sentAt: null,
+        updatedAt: new Date(),
+        failingSince: null,
+        unconfirmed: 0,
+        partsSent: 0,
+      } as OutboundMessage;
+    }
+    return prisma.outboundMessage.findUnique({ where: { id } });
+  }
+
+  /** Out of its chat's line (delivered, failed for good, parked): the next message's turn. */
+  const leaveLine = (row: Pick<OutboundMessage, 'id' | 'platform' | 'chatExternalId'>) =>
+    deps.line.leave(row.platform, row.chatExternalId, row.id, (next) => wakeJob(deps.queues.outbox, deps.queues.outboxJobId(next))).catch(() => undefined);
+
   /**
-   * The row as it is now (a chat migration may have moved it), whether its chat is still reachable,
-   * and how many earlier messages to that chat have not gone out yet and still hold their place:
-   * one failing for SEND_PARK_AFTER_MS no longer does, even before its next try parks it.
+   * A head that has not moved for a while: if its row is no longer due it leaves the line; if it
+   * is due but its job was lost, the job is enqueued again (the job id makes a live one a no-op).
    */
-  async function placeInLine(id: bigint): Promise<{ status: string; chat: string; active: boolean | null; ahead: number } | undefined> {
-    const since = new Date(Date.now() - ORDER_HOLD_MS);
-    const failingBefore = new Date(Date.now() - deps.config.SEND_PARK_AFTER_MS);
-    const rows = await prisma.$queryRaw<{ status: string; chat: string; active: boolean | null; ahead: number }[]>`
-      SELECT me."status"::text AS status, me."chatExternalId" AS chat,
-        (SELECT c."active" FROM "Chat" c WHERE c."platform" = me."platform" AND c."externalId" = me."chatExternalId") AS active,
-        (SELECT count(*) FROM "OutboundMessage" o
-          WHERE o."platform" = me."platform" AND o."chatExternalId" = me."chatExternalId" AND o."status" = 'pending'
-            AND o."id" < me."id" AND o."method" <> 'answer_action' AND o."createdAt" > ${since}
-            AND (o."failingSince" IS NULL OR o."failingSince" > ${failingBefore}))::int AS ahead
-      FROM "OutboundMessage" me WHERE me."id" = ${id}`;
-    return rows[0];
+  async function unstickHead(row: OutboundMessage, head: string): Promise<void> {
+    const ahead = await prisma.outboundMessage.findUnique({ where: { id: BigInt(head) }, select: { status: true, failingSince: true } });
+    const parkedOrDone = !ahead || !isDue(ahead.status) || ahead.status === 'parked' || (ahead.failingSince && Date.now() - ahead.failingSince.getTime() >= deps.config.SEND_PARK_AFTER_MS);
+    if (parkedOrDone) await deps.line.drop(row.platform, row.chatExternalId, head);
+    else await deps.queues.enqueueOutbox([BigInt(head)]);
   }
 
   return async function processOutbox(job: Job, token?: string): Promise<string> {
     const { outboxId } = OutboxJob.parse(job.data);
     const state = job.data as SendState;
-    const row = await prisma.outboundMessage.findUnique({ where: { id: BigInt(outboxId) } });
-    if (!row || !isDue(row.status)) return 'skipped';
+    const row = await loadRow(BigInt(outboxId), job);
+    if (!row || !isDue(row.status)) {
+      if (row) await leaveLine(row);
+      return 'skipped';
+    }
+    // Delivered already, and only its record is on its way (or was lost with a crash): never again.
+    const sentAs = await deps.line.sentAs(row.id);
+    if (sentAs !== null) {
+      deps.sent.add({ id: row.id, messageId: sentAs || null, chat: row.chatExternalId, at: new Date() });
+      await leaveLine(row);
+      return 'skipped';
+    }
     const channel = deps.platforms.channel(row.platform);
     if (!channel) {
       await markFailed(row, `${row.platform} channel is not configured`, 'never');
+      await leaveLine(row);
       return 'no-channel';
     }
     const payload = row.payload as unknown as OutboxPayload;
-    const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: row.platform, externalId: row.chatExternalId } } });
-    if (chatRow && !chatRow.active && payload.op !== 'answer_action') {
+    const chatRow = await chatState(row.platform, row.chatExternalId);
+    if (chatRow.active === false && payload.op !== 'answer_action') {
       await markFailed(row, 'chat is inactive (bot blocked or removed)', 'once-per-chat');
+      await leaveLine(row);
       return 'inactive';
     }
     let chat: ChatAddress = { platform: row.platform, externalId: row.chatExternalId };
@@ -286,7 +380,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     };
 
     let slot: number | null = null;
-    const isGroup = chatRow ? chatRow.kind === 'group' : channel.isGroupAddress(row.chatExternalId);
+    const isGroup = chatRow.kind ? chatRow.kind === 'group' : channel.isGroupAddress(row.chatExternalId);
     const unpaced = payload.op === 'answer_action' || payload.op === 'clear_buttons';
     const interval = unpaced ? 0 : channel.limits.chatIntervalMs;
     if (!unpaced) {
@@ -300,23 +394,18 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         const { slot: _used, ...rest } = job.data as Record<string, unknown>;
         await job.updateData(rest);
       } else {
-        const deadline = Date.now() + MAX_INLINE_WAIT_MS;
-        for (;;) {
-          const place = await placeInLine(row.id);
-          if (!place || !isDue(place.status)) return 'skipped';
-          chat = { platform: row.platform, externalId: place.chat };
-          if (place.active === false) {
-            // The message ahead found the chat unreachable.
-            await markFailed(row, 'chat is inactive (bot blocked or removed)', 'once-per-chat');
-            return 'inactive';
+        // Its turn in the chat's line: messages to one chat go out in the order they were committed.
+        // Not yet: wait (handed back to Redis) until the one ahead wakes it, or about its turn.
+        const place = await deps.line.place(row.platform, chat.externalId, row.id);
+        if (place.position > 0) {
+          if (place.head && place.head !== row.id.toString()) {
+            const since = (state as { waitingSince?: number; waitingBehind?: string }).waitingBehind === place.head ? ((state as { waitingSince?: number }).waitingSince ?? Date.now()) : Date.now();
+            if (Date.now() - since >= STALE_HEAD_MS) await unstickHead(row, place.head);
+            const wait = Math.min(LINE_WAIT_MAX_MS, Math.max(250, Math.max(interval, 100) * place.position));
+            if (token) await handBack(Date.now() + wait, { ...job.data, waitingBehind: place.head, waitingSince: since });
+            await sleep(wait);
+            throw new Error('not its turn yet');
           }
-          if (place.ahead === 0) break;
-          if (token && (place.ahead > 1 || Date.now() >= deadline)) {
-            // Further back in the line: come back about when our turn is near.
-            await handBack(Date.now() + Math.min(30_000, Math.max(interval, 100) * Math.max(1, place.ahead - 1)), job.data);
-          }
-          if (!token && Date.now() >= deadline) break;
-          await sleep(ORDER_POLL_MS);
         }
         slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits);
         if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await handBack(slot, { ...job.data, slot });
@@ -331,13 +420,22 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     } catch (err) {
       if (err instanceof PermanentFailure) {
         await markFailed(row, err.message, 'always');
+        await leaveLine(row);
         return 'failed';
       }
       await noteFailure(row, err instanceof Error ? err.message : String(err), false);
       throw err;
     }
     // Built first, so the call leaves as close to its slot as possible.
-    if (slot !== null) await sleep(slot - Date.now());
+    if (slot !== null) {
+      await sleep(slot - Date.now());
+      // Woken late (a busy process, a delayed job promoted with many others): the slot has passed
+      // and others may be sending now; a fresh one keeps every sliding second within the limit.
+      for (let i = 0; i < 3 && Date.now() - slot > LATE_SLOT_MS; i++) {
+        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits);
+        await sleep(slot - Date.now());
+      }
+    }
 
     for (let hop = 0; ; hop++) {
       let result: DeliveryResult;
@@ -356,6 +454,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         switch (f.kind) {
           case 'not_modified':
             await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, failingSince: null } });
+            if (!unpaced) await leaveLine(row);
             return 'not-modified';
           case 'rate_limited': {
             // The only right answer to 429 is to wait; waiting does not spend an attempt.
@@ -376,7 +475,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           }
           case 'forbidden':
             await prisma.chat.updateMany({ where: { platform: row.platform, externalId: chat.externalId }, data: { active: false } });
+            forgetChat(row.platform, chat.externalId);
             await markFailed(row, `403 ${f.description}`, 'once-per-chat');
+            await leaveLine(row);
             return 'forbidden';
           case 'bad_request':
             if (request.op === 'edit' && /message to edit not found|message can't be edited/i.test(f.description)) {
@@ -385,12 +486,14 @@ export function createOutboxProcessor(deps: OutboxDeps) {
               continue;
             }
             await markFailed(row, f.description, 'always');
+            await leaveLine(row);
             return 'failed';
           case 'transient': {
             // Counted in the row, not the job: a job recreated by the sweep must not forget them.
             if (f.unconfirmed && row.unconfirmed + 1 >= MAX_UNCONFIRMED) {
               // It may already be in the chat twice; a third try could make a third copy.
               await markFailed(row, `no answer twice, the message may have arrived: not sent again (${f.description})`, 'always');
+              await leaveLine(row);
               return 'unconfirmed';
             }
             await noteFailure(row, f.description, f.unconfirmed === true);
@@ -401,10 +504,16 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       // The gap counts from the answer (the platform had the message by then), set before the
       // next in line may reserve: a slow call cannot squeeze two messages closer than the interval.
       if (interval > 0) await deps.pacer.pushBack(row.platform, chat.externalId, Date.now() + interval).catch(() => undefined);
-      await prisma.outboundMessage.update({
-        where: { id: row.id },
-        data: { status: 'sent', sentAt: new Date(), sentMessageId: result.messageId, chatExternalId: chat.externalId, attempts: { increment: 1 }, lastError: null, failingSince: null },
-      });
+      // Marked in Redis at once (a job run again never sends it twice), in the database in a batch.
+      await deps.line.markSent(row.id, result.messageId).catch(() => undefined);
+      deps.sent.add({ id: row.id, messageId: result.messageId, chat: chat.externalId, at: new Date() });
+      if (payload.op === 'card' && result.messageId && row.ticketId !== null && row.purpose) {
+        await deps.line.rememberCard(row.platform, chat.externalId, `${row.ticketId}:${row.purpose}`, result.messageId).catch(() => undefined);
+      }
+      if (payload.op === 'summary' && result.messageId) {
+        await deps.line.rememberCard(row.platform, chat.externalId, `summary:${payload.summaryId}`, result.messageId).catch(() => undefined);
+      }
+      if (!unpaced) await leaveLine({ ...row, chatExternalId: chat.externalId });
       if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
       return 'sent';
     }

@@ -16,8 +16,8 @@ export function createRemindersProcessor(deps: { prisma: Db; config: Config; set
     const result = await runReminderRound(deps.prisma, deps.settings, clock(), { channels: deps.channels });
     await deps.queues.enqueueOutbox(result.outbox);
     if (result.nextAt) await deps.queues.scheduleReminderTicks([result.nextAt]);
-    const { nudges, claimantNudges, leadNudges, departmentRounds, escalations } = result.sent;
-    if (nudges || claimantNudges || leadNudges || departmentRounds || escalations) deps.logger.info(result.sent, 'reminder round sent');
-    return `nudges=${nudges} claimants=${claimantNudges} lead=${leadNudges} departments=${departmentRounds} escalations=${escalations}`;
+    const { nudges, claimantNudges, leadNudges, departmentRounds, escalations, communeReminders, autoClosed } = result.sent;
+    if (Object.values(result.sent).some((n) => n > 0)) deps.logger.info(result.sent, 'reminder round sent');
+    return `nudges=${nudges} claimants=${claimantNudges} lead=${leadNudges} departments=${departmentRounds} escalations=${escalations} communes=${communeReminders} autoClosed=${autoClosed}`;
   };
 }

@@ -1,10 +1,10 @@
 import { DelayedError, type Job } from 'bullmq';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { classifyFailure, describeFailure } from '../db/errors.js';
 import type { Platform } from '../domain/types.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { OutboxWriter } from '../core/outbox-writer.js';
+import { OutboxWriter, type CreatedRow } from '../core/outbox-writer.js';
 import { UpdateJob } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
 import { handleInbound, type CoreDeps } from '../core/inbound.js';
@@ -19,6 +19,8 @@ export interface UpdatesDeps {
   /** What the core needs to handle an inbound event. */
   core: CoreDeps;
   clock?: () => Date;
+  /** Updates handled per transaction (default UPDATE_BATCH). */
+  batchSize?: number;
   /** How long a chat's later updates wait behind an earlier one that keeps failing (default FAILED_HOLD_MS). */
   failedHoldMs?: number;
 }
@@ -28,7 +30,26 @@ const ORDER_WAIT_MS = 30_000;
 /** How long it waits behind one that failed and is backing off: retries must not hold a chat up. */
 export const FAILED_HOLD_MS = 5_000;
 
-type Outcome = { status: 'missing' | 'duplicate' | 'wait' | 'processed' | 'failed'; created: bigint[]; wakeups: Date[] };
+/** Updates handled together in one transaction, at most. */
+const UPDATE_BATCH = 16;
+
+interface ClaimedRow {
+  id: bigint;
+  platform: Platform;
+  chatKey: string | null;
+  payload: unknown;
+  error: string | null;
+}
+
+interface BatchOutcome {
+  /** What became of the job's own update. */
+  own: 'processed' | 'failed' | 'wait' | 'retry' | 'not-claimed';
+  ownError: unknown;
+  /** Outbox rows to enqueue and reminder rounds to wake, of every update handled. */
+  rows: CreatedRow[];
+  wakeups: Date[];
+  processed: bigint[];
+}
 
 /** The chat key of a row; a payload the platform cannot read has none (it never throws). */
 function chatKeyOfRow(deps: UpdatesDeps, row: { platform: Platform; chatKey: string | null; payload: unknown }): string | null {
@@ -52,96 +73,140 @@ function chatKeyOfRow(deps: UpdatesDeps, row: { platform: Platform; chatKey: str
 export function createUpdatesProcessor(deps: UpdatesDeps) {
   const clock = deps.clock ?? (() => new Date());
   const failedHoldMs = deps.failedHoldMs ?? FAILED_HOLD_MS;
+  const batchSize = Math.max(1, deps.batchSize ?? UPDATE_BATCH);
 
-  async function handle(id: bigint): Promise<Outcome> {
-    return deps.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ processedAt: Date | null }[]>`SELECT "processedAt" FROM "InboundUpdate" WHERE "id" = ${id} FOR UPDATE`;
-      if (locked.length === 0) return { status: 'missing' as const, created: [], wakeups: [] };
-      if (locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
-      const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id } });
-      const chat = chatKeyOfRow(deps, row);
-      if (chat !== null) {
-        // One chat's updates run one at a time and in the order received: a quick "/baocao" then
-        // "/phieu" must not overtake each other. An earlier update that is failing holds the chat
-        // only for failedHoldMs; one never tried (a backlog, a lost job) for ORDER_WAIT_MS.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${row.platform}:${chat}`}))`;
-        const now = Date.now();
-        const earlier = await tx.inboundUpdate.findFirst({
-          where: {
-            platform: row.platform,
-            chatKey: chat,
-            processedAt: null,
-            id: { lt: id },
-            OR: [
-              { error: null, receivedAt: { gt: new Date(now - ORDER_WAIT_MS) } },
-              { error: { not: null }, NOT: { error: { startsWith: 'gave up' } }, receivedAt: { gt: new Date(now - failedHoldMs) } },
-            ],
-          },
-          select: { id: true },
-        });
-        if (earlier) return { status: 'wait' as const, created: [], wakeups: [] };
-      }
-      const plugin = deps.platforms.get(row.platform);
-      const now = clock();
-      const out = new OutboxWriter(tx, deps.platforms, now);
-      if (plugin) {
-        const inbound = plugin.toInbound(row.payload);
-        if (inbound) await handleInbound(deps.core, { tx, out, now }, inbound, { inboundId: id.toString() });
-        else deps.logger.debug({ platform: row.platform, inboundId: id.toString() }, 'update kind ignored');
-      } else {
-        deps.logger.warn({ platform: row.platform, inboundId: id.toString() }, 'no plug-in for platform; update marked processed');
-      }
-      await tx.inboundUpdate.update({ where: { id }, data: { processedAt: now, attempts: { increment: 1 }, error: null } });
-      return { status: 'processed' as const, created: out.created, wakeups: out.wakeups };
-    });
+  /** The apology for an update that failed for good, and its row closed with the error, in `tx`. */
+  async function closeFailed(tx: Tx, row: ClaimedRow, err: unknown, sink: { rows: CreatedRow[] }): Promise<void> {
+    const reason = describeFailure(err);
+    const now = clock();
+    const out = new OutboxWriter(tx, deps.platforms, now);
+    let target: FailureReplyTarget | null = null;
+    try {
+      target = deps.platforms.get(row.platform)?.failureTarget(row.payload) ?? null;
+    } catch {
+      // A payload too odd to say where it came from gets no apology; it is still marked.
+    }
+    if (target) {
+      const chat = await tx.chat.findUnique({ where: { platform_externalId: { platform: target.chat.platform, externalId: target.chat.externalId } }, select: { locale: true } });
+      const t = createTranslator(isLocale(chat?.locale) ? chat.locale : 'vi');
+      const text = t('update-failed');
+      if (target.actionId) await out.answerAction(target.chat, target.actionId, text, true);
+      else await out.send(target.chat, { html: text, replyToMessageId: target.replyToMessageId }, { purpose: 'update-failed' });
+    }
+    await tx.$executeRaw`UPDATE "InboundUpdate" SET "processedAt" = ${now}, "attempts" = "attempts" + 1, "error" = ${`failed: ${reason}`.slice(0, 1000)} WHERE "id" = ${row.id}`;
+    sink.rows.push(...out.rows);
+    deps.logger.warn({ inboundId: row.id.toString(), platform: row.platform, err: reason, told: target !== null }, 'update failed in a way retrying cannot fix; marked processed');
   }
 
-  /** Marks the update processed with its error and tells the sender, in one transaction. */
-  async function giveUp(id: bigint, err: unknown): Promise<Outcome> {
-    const reason = describeFailure(err);
+  /**
+   * Handles a batch of stored updates in one transaction: this job's own row first, then the oldest
+   * others nobody has tried yet (rows another batch holds are skipped). Each update runs in its own
+   * savepoint, so one that fails rolls back alone. A chat's updates keep their order: one whose chat
+   * has an earlier unhandled update outside the batch waits, and so do its chat's later ones in it.
+   * One commit for the batch instead of one per update.
+   */
+  async function handleBatch(ownId: bigint): Promise<BatchOutcome> {
     return deps.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ processedAt: Date | null }[]>`SELECT "processedAt" FROM "InboundUpdate" WHERE "id" = ${id} FOR UPDATE`;
-      if (locked.length === 0 || locked[0]!.processedAt) return { status: 'duplicate' as const, created: [], wakeups: [] };
-      const row = await tx.inboundUpdate.findUniqueOrThrow({ where: { id }, select: { platform: true, payload: true } });
-      const now = clock();
-      const out = new OutboxWriter(tx, deps.platforms, now);
-      let target: FailureReplyTarget | null = null;
-      try {
-        target = deps.platforms.get(row.platform)?.failureTarget(row.payload) ?? null;
-      } catch {
-        // A payload too odd to say where it came from gets no apology; it is still marked.
+      const claimed = await tx.$queryRaw<ClaimedRow[]>`
+        SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error"
+        FROM "InboundUpdate"
+        WHERE "processedAt" IS NULL AND ("id" = ${ownId} OR ("attempts" = 0 AND "error" IS NULL))
+        ORDER BY ("id" = ${ownId}) DESC, "id" ASC
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED`;
+      // Drivers differ in how they return int8 (bigint, number, text): one form from here on.
+      for (const r of claimed) r.id = BigInt(r.id);
+      const outcome: BatchOutcome = { own: claimed.some((r) => r.id === ownId) ? 'processed' : 'not-claimed', rows: [], wakeups: [], processed: [], ownError: null };
+      if (claimed.length === 0) return outcome;
+      claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+
+      // Earlier unhandled updates of the same chats outside this batch (within their hold times).
+      const keys = [...new Set(claimed.map((r) => chatKeyOfRow(deps, r)).filter((k): k is string => k !== null))];
+      const firstOutside = new Map<string, bigint>();
+      if (keys.length) {
+        const now = Date.now();
+        const rows = await tx.$queryRaw<{ platform: string; chatKey: string; first: bigint }[]>`
+          SELECT "platform"::text AS "platform", "chatKey", min("id") AS "first" FROM "InboundUpdate"
+          WHERE "processedAt" IS NULL AND "chatKey" = ANY(${keys}) AND NOT ("id" = ANY(${claimed.map((r) => r.id.toString())}::bigint[]))
+            AND (("error" IS NULL AND "receivedAt" > ${new Date(now - ORDER_WAIT_MS)})
+              OR ("error" IS NOT NULL AND "error" NOT LIKE 'gave up%' AND "receivedAt" > ${new Date(now - failedHoldMs)}))
+          GROUP BY 1, 2`;
+        for (const r of rows) firstOutside.set(`${r.platform}:${r.chatKey}`, BigInt(r.first));
       }
-      if (target) {
-        const chat = await tx.chat.findUnique({ where: { platform_externalId: { platform: target.chat.platform, externalId: target.chat.externalId } }, select: { locale: true } });
-        const t = createTranslator(isLocale(chat?.locale) ? chat.locale : 'vi');
-        const text = t('update-failed');
-        if (target.actionId) await out.answerAction(target.chat, target.actionId, text, true);
-        else await out.send(target.chat, { html: text, replyToMessageId: target.replyToMessageId }, { purpose: 'update-failed' });
+
+      const held = new Set<string>();
+      for (const row of claimed) {
+        const key = chatKeyOfRow(deps, row);
+        const chat = key === null ? null : `${row.platform}:${key}`;
+        const earlier = chat ? firstOutside.get(chat) : undefined;
+        if (chat && (held.has(chat) || (earlier !== undefined && earlier < row.id))) {
+          // Not its turn: it runs after the earlier update of its chat (its own job comes back for it).
+          if (chat) held.add(chat);
+          if (row.id === ownId) outcome.own = 'wait';
+          continue;
+        }
+        const now = clock();
+        const out = new OutboxWriter(tx, deps.platforms, now);
+        await tx.$executeRaw`SAVEPOINT "update"`;
+        try {
+          const plugin = deps.platforms.get(row.platform as Platform);
+          if (plugin) {
+            const inbound = plugin.toInbound(row.payload);
+            if (inbound) await handleInbound(deps.core, { tx, out, now }, inbound, { inboundId: row.id.toString() });
+            else deps.logger.debug({ platform: row.platform, inboundId: row.id.toString() }, 'update kind ignored');
+          } else {
+            deps.logger.warn({ platform: row.platform, inboundId: row.id.toString() }, 'no plug-in for platform; update marked processed');
+          }
+          await tx.$executeRaw`RELEASE SAVEPOINT "update"`;
+          outcome.processed.push(row.id);
+          outcome.rows.push(...out.rows);
+          outcome.wakeups.push(...out.wakeups);
+        } catch (err) {
+          await tx.$executeRaw`ROLLBACK TO SAVEPOINT "update"`;
+          if (classifyFailure(err) === 'retryable') {
+            // Tried again later by its own job; its chat's later updates wait behind it meanwhile.
+            if (chat) held.add(chat);
+            if (row.id === ownId) {
+              outcome.own = 'retry';
+              outcome.ownError = err;
+            } else {
+              await tx.$executeRaw`UPDATE "InboundUpdate" SET "attempts" = "attempts" + 1, "error" = ${describeFailure(err).slice(0, 1000)} WHERE "id" = ${row.id}`;
+            }
+          } else {
+            await closeFailed(tx, row, err, outcome);
+            if (row.id === ownId) outcome.own = 'failed';
+          }
+        }
       }
-      await tx.inboundUpdate.update({ where: { id }, data: { processedAt: clock(), attempts: { increment: 1 }, error: `failed: ${reason}`.slice(0, 1000) } });
-      deps.logger.warn({ inboundId: id.toString(), platform: row.platform, err: reason, told: target !== null }, 'update failed in a way retrying cannot fix; marked processed');
-      return { status: 'failed' as const, created: out.created, wakeups: [] };
+      if (outcome.processed.length) {
+        await tx.$executeRaw`UPDATE "InboundUpdate" SET "processedAt" = ${clock()}, "attempts" = "attempts" + 1, "error" = NULL WHERE "id" = ANY(${outcome.processed.map((id) => id.toString())}::bigint[])`;
+      }
+      return outcome;
     });
   }
 
   return async function processUpdate(job: Job, token?: string): Promise<string> {
     const { inboundId } = UpdateJob.parse(job.data);
     const id = BigInt(inboundId);
-    let outcome: Outcome;
-    try {
-      outcome = await handle(id);
-    } catch (err) {
-      if (classifyFailure(err) === 'retryable') throw err;
-      outcome = await giveUp(id, err);
+    const outcome = await handleBatch(id);
+    await deps.queues.enqueueOutbox(outcome.rows);
+    await deps.queues.scheduleReminderTicks(outcome.wakeups);
+    // The other updates this batch handled need no job of their own any more.
+    const others = outcome.processed.filter((p) => p !== id);
+    if (others.length) await Promise.all(others.map((p) => deps.queues.updates.remove(deps.queues.updateJobId(p)).catch(() => 0)));
+    if (outcome.own === 'retry') throw outcome.ownError;
+    let status: string = outcome.own;
+    if (outcome.own === 'not-claimed') {
+      // Another batch holds it (or handled it already): done if handled, else look again shortly.
+      const row = await deps.prisma.inboundUpdate.findUnique({ where: { id }, select: { processedAt: true } });
+      status = !row ? 'missing' : row.processedAt ? 'duplicate' : 'wait';
     }
-    if (outcome.status === 'wait' && token) {
+    if (status === 'wait' && token) {
       // Not an attempt: come back shortly, after the earlier update of this chat.
       await job.moveToDelayed(Date.now() + 150, token);
       throw new DelayedError();
     }
-    await deps.queues.enqueueOutbox(outcome.created);
-    await deps.queues.scheduleReminderTicks(outcome.wakeups);
-    return outcome.status;
+    return status;
   };
 }
 

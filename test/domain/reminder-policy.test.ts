@@ -42,6 +42,8 @@ function ticket(patch: Partial<ReminderInput>): ReminderInput {
     lastNudgeAt: null,
     snoozedUntil: null,
     escalationStep: 0,
+    answeredAt: null,
+    autoCloseRemindedAt: null,
     ...patch,
   };
 }
@@ -247,6 +249,30 @@ describe('tickets the support team holds (issue 10, item 13)', () => {
   });
 });
 
+describe('answered: the commune is reminded once, then the ticket closes (issue 14)', () => {
+  // Thursday 27/8/2026: 29/8–2/9 are days off (weekend, the swapped day, Quốc khánh).
+  const answered = (patch: Partial<ReminderInput> = {}) => ticket({ status: 'answered', answeredAt: vn('2026-08-27 10:00'), ...patch });
+
+  it.each([
+    [null, 'remind_commune 2026-09-07 10:00'], // 4 working days on: Fri, Thu, Fri, Mon
+    ['2026-08-20 10:00', 'remind_commune 2026-09-07 10:00'], // a reminder about an earlier answer does not count
+    ['2026-09-07 10:00', 'auto_close 2026-09-08 10:00'], // then the close, 5 working days after the answer
+    ['2026-09-08 09:00', 'auto_close 2026-09-09 09:00'], // reminded late (an outage): still a full day's notice
+  ])('reminded %s → %s', (reminded, expected) => {
+    expect(plan(nextReminder(answered({ autoCloseRemindedAt: reminded === null ? null : vn(reminded) }), settings, cal))).toBe(expected);
+  });
+
+  it('a supplementary answer restarts the wait', () => {
+    const again = answered({ answeredAt: vn('2026-09-07 11:00'), autoCloseRemindedAt: vn('2026-09-07 10:00') });
+    expect(plan(nextReminder(again, settings, cal))).toBe('remind_commune 2026-09-11 11:00');
+  });
+
+  it('follows autoClose in the settings', () => {
+    const s = parseSettings({ autoClose: { after: '2d', remindBefore: '4h' } });
+    expect(plan(nextReminder(answered(), s, calendarFrom(s)))).toBe('remind_commune 2026-08-28 15:30'); // 15 − 4 = 11 working hours after the answer
+  });
+});
+
 describe('every open ticket has a next reminder, or a documented reason not to (issue 10, item 13)', () => {
   const OPEN: TicketStatus[] = TICKET_STATUSES.filter(isOpen);
   /** A plausible ticket in each status, as the workflow leaves it. */
@@ -254,7 +280,7 @@ describe('every open ticket has a next reminder, or a documented reason not to (
     new: { claimedAt: null, assignedAt: null },
     claimed: { assignedAt: null },
     assigned: {},
-    answered: {},
+    answered: { answeredAt: vn('2025-11-18 10:00') },
     resolved: {},
     returned: { returnedAt: vn('2025-11-17 10:00'), assignedAt: null },
     reopened: {},
@@ -277,7 +303,7 @@ describe('every open ticket has a next reminder, or a documented reason not to (
   });
 
   it('lists only open statuses, and only the ones that wait on someone outside the province’s clock', () => {
-    expect(Object.keys(NO_REMINDER_BECAUSE).sort()).toEqual(['answered', 'escalated_central']);
+    expect(Object.keys(NO_REMINDER_BECAUSE).sort()).toEqual(['escalated_central']);
     for (const status of Object.keys(NO_REMINDER_BECAUSE) as TicketStatus[]) expect(isOpen(status)).toBe(true);
   });
 
@@ -359,6 +385,8 @@ describe('properties', () => {
     lastNudgeAt: maybe(instant),
     snoozedUntil: maybe(instant),
     escalationStep: fc.integer({ min: 0, max: 4 }),
+    answeredAt: maybe(instant),
+    autoCloseRemindedAt: maybe(instant),
   });
 
   it('every planned event is a working moment; reminders respect the snooze and come after the last one', () => {
@@ -386,6 +414,11 @@ describe('properties', () => {
         }
         if (r!.kind === 'nudge_support' && t.lastNudgeAt && t.status === 'new') {
           expect(r!.at.getTime()).toBeGreaterThan(t.lastNudgeAt.getTime());
+        }
+        if (r!.kind === 'remind_commune' || r!.kind === 'auto_close') expect(t.status).toBe('answered');
+        if (r!.kind === 'auto_close') {
+          // Never closed before the commune had its full notice after the reminder.
+          expect(r!.at.getTime()).toBeGreaterThanOrEqual(cal.addWorking(t.autoCloseRemindedAt!, settings.autoClose.remindBefore).getTime());
         }
         if (r!.kind === 'nudge_support_lead') {
           expect(['claimed', 'returned']).toContain(t.status);

@@ -25,6 +25,7 @@ import {
   type TicketView,
 } from '../../src/domain/ticket-workflow.js';
 import { PRIORITIES, TICKET_STATUSES, type TicketStatus } from '../../src/domain/types.js';
+import { SATISFACTIONS } from '../../src/domain/satisfaction.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createTranslator } from '../../src/i18n/index.js';
 
@@ -73,6 +74,10 @@ function ticket(status: TicketStatus, over: Partial<TicketView> = {}): TicketVie
     priority: 'thuong',
     flaggedCentral: false,
     extensionPending: false,
+    confirmed: false,
+    satisfaction: null,
+    reopenWindow: 'not_auto_closed',
+    reopenableUntil: null,
     ...over,
   };
 }
@@ -83,7 +88,8 @@ const CANONICAL: Record<TicketStatus, TicketView> = {
   claimed: ticket('claimed', { claimedById: 'S1' }),
   assigned: ticket('assigned', { claimedById: 'S1', departmentCode: 'SNV' }),
   answered: ticket('answered', { claimedById: 'S1', departmentCode: 'SNV' }),
-  resolved: ticket('resolved', { claimedById: 'S1', departmentCode: 'SNV' }),
+  // Resolved as most are: a commune confirmed it and has not rated it yet.
+  resolved: ticket('resolved', { claimedById: 'S1', departmentCode: 'SNV', confirmed: true }),
   returned: ticket('returned'),
   reopened: ticket('reopened', { claimedById: 'S1', departmentCode: 'SNV' }),
   escalated_central: ticket('escalated_central', { claimedById: 'S1', departmentCode: 'SNV', flaggedCentral: true }),
@@ -108,7 +114,9 @@ const PAYLOAD: Record<ActionKind, TicketAction> = {
   snooze: { kind: 'snooze' },
   decide_extension: { kind: 'decide_extension', approve: true },
   confirm: { kind: 'confirm' },
+  rate: { kind: 'rate', satisfaction: 'tam_duoc' },
   reopen: { kind: 'reopen', reason: 'Chưa trả lời rõ thời hạn' },
+  auto_close: { kind: 'auto_close' },
 };
 
 /** Actor kinds each action is meant for. */
@@ -129,7 +137,9 @@ const ROLES: Record<ActionKind, readonly ActorKind[]> = {
   snooze: ['department'],
   decide_extension: ['support_lead', 'admin'],
   confirm: ['commune'],
+  rate: ['commune'],
   reopen: ['commune'],
+  auto_close: ['system'],
 };
 
 /**
@@ -153,8 +163,10 @@ return_to_support | !not_your_department | !not_your_department | returned | !in
 request_extension | !not_your_department | !not_your_department | =        | !invalid_state | !closed | !not_your_department | =         | !invalid_state    | !not_your_department
 snooze            | !not_your_department | !not_your_department | =        | !invalid_state | !closed | !not_your_department | =         | !invalid_state    | !not_your_department
 decide_extension  | !invalid_state | !invalid_state | !no_pending_extension | !invalid_state | !closed  | !invalid_state | !no_pending_extension | !invalid_state    | !closed
-confirm           | !invalid_state | !invalid_state | !invalid_state        | resolved       | !closed  | !invalid_state | !invalid_state        | !invalid_state    | !closed
+confirm           | !invalid_state | !invalid_state | !invalid_state        | resolved       | !already_confirmed | !invalid_state | !invalid_state | !invalid_state | !closed
+rate              | !invalid_state | !invalid_state | !invalid_state        | !not_confirmed | =        | !invalid_state | !invalid_state        | !invalid_state    | !closed
 reopen            | !invalid_state | !invalid_state | !invalid_state        | reopened       | !closed  | !invalid_state | !invalid_state        | !invalid_state    | !closed
+auto_close        | !invalid_state | !invalid_state | !invalid_state        | resolved       | !closed  | !invalid_state | !invalid_state        | !invalid_state    | !closed
 `;
 
 function parseGrid(text: string): Map<string, string> {
@@ -187,7 +199,7 @@ function expected(status: TicketStatus, kind: ActionKind, actor: Actor): string 
   if (actor.kind === 'department' && actor.departmentCode !== 'SNV') cell = '!not_your_department';
   if (actor.kind === 'commune' && actor.communeCode !== COMMUNE) cell = '!not_your_commune';
   if (!cell.startsWith('!')) {
-    if (actor.kind === 'system' && status !== 'new') cell = '!invalid_state';
+    if (actor.kind === 'system' && kind === 'assign' && status !== 'new') cell = '!invalid_state';
     else if (
       actor.kind === 'support' &&
       CLAIMANT_STEERED.includes(kind) &&
@@ -778,6 +790,8 @@ const EDGES = new Set(
   return_to_support: reopened → returned
   confirm: answered → resolved
   reopen: answered → reopened
+  reopen: resolved → reopened
+  auto_close: answered → resolved
   request_extension: assigned → assigned
   request_extension: reopened → reopened
   decide_extension: assigned → assigned
@@ -790,7 +804,7 @@ const EDGES = new Set(
     .map((l) => l.trim()),
 );
 /** Actions that never move the status, in any state where they are allowed. */
-const STATUS_KEEPING: readonly ActionKind[] = ['set_priority', 'set_category', 'flag_central', 'note'];
+const STATUS_KEEPING: readonly ActionKind[] = ['set_priority', 'set_category', 'flag_central', 'note', 'rate'];
 
 describe('random sessions (property)', () => {
   const actorArb = fc.constantFrom<Actor>(
@@ -828,7 +842,10 @@ describe('random sessions (property)', () => {
     fc.constant({ kind: 'snooze' as const }),
     fc.record({ kind: fc.constant('decide_extension' as const), approve: fc.boolean() }),
     fc.constant({ kind: 'confirm' as const }),
+    fc.record({ kind: fc.constant('confirm' as const), satisfaction: fc.constantFrom(...SATISFACTIONS) }),
+    fc.record({ kind: fc.constant('rate' as const), satisfaction: fc.constantFrom(...SATISFACTIONS) }),
     fc.record({ kind: fc.constant('reopen' as const), reason: text }),
+    fc.constant({ kind: 'auto_close' as const }),
   );
   const start = fc.record({
     communeCodes: fc.constantFrom([COMMUNE], [COMMUNE, OTHER_COMMUNE]),
@@ -847,6 +864,9 @@ describe('random sessions (property)', () => {
     if (view.status === 'escalated_central') expect(view.flaggedCentral).toBe(true);
     if (view.extensionPending) expect(awaitingDepartment(view.status)).toBe(true);
     if (view.parentId !== null) expect(view.status).toBe('rejected');
+    // Only a commune that confirmed rates; an auto-closed ticket was confirmed by nobody.
+    if (view.satisfaction !== null) expect(view.confirmed).toBe(true);
+    if (view.reopenWindow !== 'not_auto_closed') expect([view.status, view.confirmed, view.satisfaction]).toEqual(['resolved', false, null]);
   }
 
   it('never leaves the status graph; refusals change nothing; closed stays closed', () => {
@@ -867,7 +887,8 @@ describe('random sessions (property)', () => {
           else expect(EDGES).toContain(`${decision.action}: ${decision.from} → ${decision.to}`);
           expect(allowedActions(before, actor)).toContain(decision.action);
           expect(EVENT_KINDS).toContain(decision.event.kind);
-          if (!isOpen(before.status)) expect(decision.to).toBe(before.status);
+          // Closed stays closed, but for a reopening inside an auto-close's window.
+          if (!isOpen(before.status) && !(decision.action === 'reopen' && before.reopenWindow === 'open')) expect(decision.to).toBe(before.status);
           for (const [key, value] of Object.entries(decision.expect)) expect(before[key as keyof TicketView]).toEqual(value);
           for (const [key, value] of Object.entries(decision.changes)) expect(before[key as keyof TicketView]).not.toEqual(value);
           view = applyDecision(before, decision);
@@ -892,7 +913,7 @@ describe('random sessions (property)', () => {
 });
 
 describe('messages', () => {
-  const args = { code: 'HY-0001', name: 'Nguyễn Văn A', status: 'Đã trả lời', max: MAX_EXTENSION_WORKING_DAYS, parent: 'HY-0002', department: 'NOPE', codes: 'SNV, STC', category: 'khong_co' };
+  const args = { code: 'HY-0001', name: 'Nguyễn Văn A', status: 'Đã trả lời', max: MAX_EXTENSION_WORKING_DAYS, parent: 'HY-0002', department: 'NOPE', codes: 'SNV, STC', category: 'khong_co', until: '17:00 10/09/2026' };
 
   it.each(['vi', 'en'] as const)('%s has a refusal message for every code and a label for every event', (locale) => {
     // Read the files themselves: a key missing in `en` would otherwise be hidden by the fallback to `vi`.

@@ -102,10 +102,15 @@ describe('Zalo as a second platform (Telegram Bot API emulator + Zalo Bot API em
 
     // A number that is not on the menu is refused and changes nothing.
     await zaloSays(official, '7', /từ 1 đến 2/);
-    await zaloSays(official, '1', /đồng ý|giải quyết/i);
+    // Confirmed by number: the satisfaction question follows as numbered choices too.
+    const question = await zaloSays(official, '1', /Xã có hài lòng/);
+    expect(question.text).toContain('giải quyết xong');
+    expect(question.text).toMatch(/1\. Hài lòng\n2\. Tạm được\n3\. Chưa hài lòng/);
     await eventually(async () => (await h.app.db.prisma.ticket.findUnique({ where: { code: ticket } }))?.status === 'resolved', 'ticket resolved');
+    await zaloSays(official, '2', /Đã ghi nhận ý kiến "Tạm được"/);
+    expect((await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { code: ticket } })).satisfaction).toBe('tam_duoc');
     // The menu answered once: the same number again is stale.
-    await zaloSays(official, '1', /hết hạn|đã được dùng/);
+    await zaloSays(official, '2', /hết hạn|đã được dùng/);
     await tg.waitForBotMessage(support, new RegExp(`${ticket}.*(đồng ý|giải quyết)`, 'i'));
   });
 

@@ -108,7 +108,7 @@ describe('reminders and escalation (PostgreSQL, Redis, emulator)', () => {
     expect((await round(at(4))).sent.departmentRounds).toBe(0);
     expect((await round(at(5))).sent.departmentRounds).toBe(1);
     await waitText(chat.dept, new RegExp(`Nhắc việc: Sở Nội vụ còn 1 phiếu[\\s\\S]*${code}`));
-    expect((await round(at(6))).sent).toEqual({ nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0 });
+    expect((await round(at(6))).sent).toEqual({ nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0, communeReminders: 0, autoClosed: 0 });
 
     // Deadline (10 min): the department head is named; the repeat reminder comes in the same round.
     const atDeadline = await round(at(10));
@@ -132,7 +132,7 @@ describe('reminders and escalation (PostgreSQL, Redis, emulator)', () => {
     await waitText(chat.commune, new RegExp(`Trả lời phiếu ${code}`));
     await settle();
     const after = { dept: texts(chat.dept).length, support: texts(chat.support).length, leaders: texts(chat.leaders).length };
-    for (const m of [25, 30, 60, 120]) expect((await round(at(m))).sent).toEqual({ nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0 });
+    for (const m of [25, 30, 60, 120]) expect((await round(at(m))).sent).toEqual({ nudges: 0, claimantNudges: 0, leadNudges: 0, departmentRounds: 0, escalations: 0, communeReminders: 0, autoClosed: 0 });
     await settle();
     expect(texts(chat.dept).length).toBe(after.dept);
     expect(texts(chat.leaders).length).toBe(after.leaders);

@@ -1,14 +1,15 @@
 /**
  * `npm run demo`: the whole bot offline. A Bot API emulator on 127.0.0.1 serves a web chat page
- * (the four linked groups, personas, inline buttons, live updates); the real app (database,
- * queues, workers, reminders) talks to the emulator exactly as it would talk to Telegram.
+ * (the four linked groups, personas, inline buttons, live updates) and a Zalo Bot API emulator
+ * holds one official's Zalo private chat, shown on the same page; the real app (database, queues,
+ * workers, reminders) talks to both exactly as it would talk to Telegram and Zalo.
  *
- * Start order matters: the emulator's chats must exist before the app starts, because the app's
+ * Start order matters: the emulators' chats must exist before the app starts, because the app's
  * first sends (reminders from an earlier run) to a chat the Bot API does not know would mark that
  * chat inactive.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
@@ -16,18 +17,26 @@ import { startApp, type App } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { startBotApiEmulator, type BotApiEmulator, type EmulatorMessage } from '../telegram-emulator/index.js';
+import { startZaloEmulator, type ZaloEmulator } from '../zalo-emulator/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createPageHandler, type DemoSceneInfo } from './page.js';
+import { withWebSignIn } from './web-signin.js';
 import {
   CHATS,
   DEMO_BOT,
   DEMO_BOT_TOKEN,
   DEMO_QUEUE_PREFIX,
   DEMO_SETTINGS,
+  DEMO_ZALO_BOT,
+  DEMO_ZALO_TOKEN,
   DEPARTMENT_CODE,
   LINK_COMMANDS,
   PERSONAS,
   SAMPLE_REPORT,
+  ZALO_CHAT,
+  ZALO_CODE_COMMAND,
+  ZALO_OFFICIAL,
+  ZALO_SAMPLE_REPORT,
   demoChats,
   demoPersonas,
 } from './scene.js';
@@ -35,13 +44,14 @@ import {
 export interface DemoOptions {
   /**
    * Where DEMO_PORT, PORT, DATABASE_URL, REDIS_URL, DEMO_DATA_DIR, DEMO_REAL_CALENDAR and
-   * DEMO_LOG_LEVEL are read (default process.env). DATA_DIR, QUEUE_PREFIX and LOG_LEVEL are not:
-   * a `.env` written for the real bot must not point the demo at its data or queues.
+   * DEMO_LOG_LEVEL are read (default process.env). DATA_DIR, QUEUE_PREFIX, LOG_LEVEL, PUBLIC_URL,
+   * ADMIN_IDS and the Zalo settings are not: a `.env` written for the real bot must not point the
+   * demo at its data, its queues or a real Zalo bot.
    */
   env?: NodeJS.ProcessEnv;
   /** Port of the emulator and the page (default DEMO_PORT, else 8080; 0 = any free port). */
   port?: number;
-  /** The app's HTTP port (default PORT, else 3000; a busy port falls back to a free one). */
+  /** The app's HTTP port (default PORT, else 3000; a busy port or 0 falls back to a free one). */
   appPort?: number;
   /** Default DEMO_DATA_DIR, else ./data/demo. */
   dataDir?: string;
@@ -64,10 +74,14 @@ export interface RunningDemo {
   /** The app's HTTP port (/healthz, /readyz, /metrics). */
   appPort: number;
   emulator: BotApiEmulator;
+  /** The Zalo Bot API emulator (its control API is also on the page's origin under /__zalo). */
+  zalo: ZaloEmulator;
   app: App;
   config: Config;
-  /** Whether every group confirmed its link in time. */
+  /** Whether every group and the Zalo official confirmed their links in time. */
   seeded: boolean;
+  /** Whether the Zalo official's private chat confirmed its link in time. */
+  zaloLinked: boolean;
   calendar: 'demo' | 'real';
   /** Stops the app, then the emulator. Safe to call twice. */
   stop(): Promise<void>;
@@ -90,6 +104,18 @@ function portFrom(value: string | undefined, fallback: number, name: string): nu
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new DemoSetupError(`${name} phải là số cổng 0–65535 / ${name} must be a port number 0–65535 (got "${value}")`);
   return n;
+}
+
+/** A port nothing listens on now, on every interface like the app. */
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0 }, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Whether nothing listens on `port` yet (the app listens on every interface: no host probes the same). */
@@ -228,12 +254,33 @@ async function seed(emu: BotApiEmulator, timeoutMs: number, logger: Logger): Pro
   return linked.every(Boolean);
 }
 
-/** Starts the emulator with the page, the app against it, and seeds the scene. */
+const CODE_IN_REPLY = /lienket ([A-Z0-9]{6,10})\b/;
+
+/**
+ * Links the Zalo official the way a real one is linked: the admin makes a one-time code in their
+ * Telegram private chat, the official sends `lienket <code>` to the bot on Zalo.
+ */
+async function linkZaloOfficial(tg: BotApiEmulator, zalo: ZaloEmulator, timeoutMs: number, logger: Logger): Promise<boolean> {
+  try {
+    await tg.sendUserMessage({ chatId: CHATS.adminPrivate.id, userId: PERSONAS.admin.id, text: ZALO_CODE_COMMAND });
+    const made = await tg.waitForBotMessage(CHATS.adminPrivate.id, (m) => CODE_IN_REPLY.test(m.text ?? ''), timeoutMs);
+    const code = CODE_IN_REPLY.exec(made.text ?? '')![1]!;
+    await zalo.sendText({ userId: ZALO_OFFICIAL.id, text: `lienket ${code}` });
+    await zalo.waitForBotMessage(ZALO_OFFICIAL.id, /Đã liên kết tài khoản/, timeoutMs);
+    return true;
+  } catch (err) {
+    logger.warn({ err: (err as Error).message.split('\n')[0] }, 'demo: the Zalo official was not linked in time');
+    return false;
+  }
+}
+
+/** Starts the emulators with the page, the app against them, and seeds the scene. */
 export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   const env = opts.env ?? process.env;
   const port = opts.port ?? portFrom(env.DEMO_PORT, DEFAULT_PORT, 'DEMO_PORT');
   const wantedAppPort = opts.appPort ?? portFrom(env.PORT, DEFAULT_APP_PORT, 'PORT');
-  const appPort = (await portIsFree(wantedAppPort)) ? wantedAppPort : 0;
+  // Zalo takes photos by URL: PUBLIC_URL must name the app's real port before it starts.
+  const appPort = wantedAppPort !== 0 && (await portIsFree(wantedAppPort)) ? wantedAppPort : await anyFreePort();
   const dataDir = path.resolve(opts.dataDir ?? env.DEMO_DATA_DIR ?? './data/demo');
   const realCalendar = opts.realCalendar ?? truthy(env.DEMO_REAL_CALENDAR);
   const seedTimeoutMs = opts.seedTimeoutMs ?? 60_000;
@@ -250,8 +297,15 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     ROLE: 'all',
     WEBHOOK_URL: '',
     WEBHOOK_SECRET: '',
-    ZALO_BOT_TOKEN: '',
+    ZALO_BOT_TOKEN: DEMO_ZALO_TOKEN,
+    ZALO_API_ROOT: 'http://127.0.0.1:1', // replaced below, once the Zalo emulator has its port
+    ZALO_MODE: 'polling',
+    ZALO_WEBHOOK_SECRET: '',
+    ZALO_WEBHOOK_URL: '',
+    // Photos reach Zalo as signed links to the app's own /files (the Zalo emulator fetches them).
+    PUBLIC_URL: `http://127.0.0.1:${appPort}`,
     ADMIN_TELEGRAM_IDS: String(PERSONAS.admin.id),
+    ADMIN_IDS: '',
     PORT: String(appPort),
     DATA_DIR: dataDir,
     REDIS_URL: redisUrl,
@@ -260,6 +314,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     // A demo is clicked by one person at a time: Telegram's per-group pacing would only make it feel slow.
     SEND_CHAT_INTERVAL_MS: env.SEND_CHAT_INTERVAL_MS ?? '100',
     SEND_GROUP_PER_MINUTE: env.SEND_GROUP_PER_MINUTE ?? '600',
+    ZALO_SEND_CHAT_INTERVAL_MS: env.ZALO_SEND_CHAT_INTERVAL_MS ?? '100',
+    ZALO_SEND_GROUP_PER_MINUTE: env.ZALO_SEND_GROUP_PER_MINUTE ?? '600',
     SETTINGS_FILE: realCalendar ? env.SETTINGS_FILE : settingsFile(dataDir),
   };
   const preliminary = parseConfig(appEnv);
@@ -272,16 +328,29 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     timezone: preliminary.APP_TIMEZONE,
     personas: demoPersonas(),
     chats: demoChats(),
+    zalo: { bot: { display_name: DEMO_ZALO_BOT.displayName }, chat: { ...ZALO_CHAT }, official: { ...ZALO_OFFICIAL } },
   };
+  const onInternalError = (err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'demo: emulator internal error');
+  // Its port is private: the page reaches it through its own origin (/__zalo), the app directly.
+  const zalo = await startZaloEmulator({
+    host: '127.0.0.1',
+    token: DEMO_ZALO_TOKEN,
+    bot: { ...DEMO_ZALO_BOT },
+    // Like the platform, fetch the photos the bot sends by URL: the page shows the copy.
+    fetchPhotos: true,
+    onInternalError,
+  });
+  await zalo.createUser({ id: ZALO_OFFICIAL.id, displayName: ZALO_OFFICIAL.displayName });
   const emulator = await startBotApiEmulator({
     port,
     token: DEMO_BOT_TOKEN,
     botUser: { ...DEMO_BOT },
     // The app's inbox keeps every update id for good: a new run must not reuse an old run's ids.
     firstUpdateId: Math.max(before.lastUpdateId + 1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 1000)),
-    extraHandler: createPageHandler(() => sceneInfo),
-    onInternalError: (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'demo: emulator internal error'),
-  }).catch((err: NodeJS.ErrnoException) => {
+    extraHandler: withWebSignIn(createPageHandler(() => sceneInfo, zalo), () => app),
+    onInternalError,
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await zalo.close();
     throw err.code === 'EADDRINUSE' || err.code === 'EACCES' ? portBusy(port) : err;
   });
 
@@ -292,7 +361,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     try {
       await running?.stop();
     } finally {
-      await emulator.close();
+      await Promise.all([emulator.close(), zalo.close()]);
     }
   };
 
@@ -302,14 +371,17 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     for (const [chatId, lastId] of before.lastMessageIds) await skipMessageIds(api, chatId, lastId);
     emulator.markAllSeen();
 
-    const config = parseConfig({ ...appEnv, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const config = parseConfig({ ...appEnv, TELEGRAM_API_ROOT: emulator.apiRoot, ZALO_API_ROOT: zalo.apiRoot });
     app = await startApp({ config, logger });
     const started = app;
-    const seeded = await seed(emulator, seedTimeoutMs, logger);
-    if (seeded) {
+    const groupsLinked = await seed(emulator, seedTimeoutMs, logger);
+    const zaloLinked = await linkZaloOfficial(emulator, zalo, seedTimeoutMs, logger);
+    if (groupsLinked) {
       // The chat history is gone after a restart; the tickets are not: list the open ones.
       const tickets = await started.db.prisma.ticket.count();
       if (tickets > 0) await emulator.sendUserMessage({ chatId: CHATS.support.id, userId: PERSONAS.supporter.id, text: '/ds' });
+      // The first ticket crosses both platforms: filed on Zalo, handled on Telegram, confirmed on Zalo.
+      else if (opts.sampleReport !== false && zaloLinked) await zalo.sendText({ userId: ZALO_OFFICIAL.id, text: ZALO_SAMPLE_REPORT });
       else if (opts.sampleReport !== false) await emulator.sendUserMessage({ chatId: CHATS.commune.id, userId: PERSONAS.official.id, text: SAMPLE_REPORT });
     }
     return {
@@ -317,9 +389,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
       apiRoot: emulator.apiRoot,
       appPort: started.port(),
       emulator,
+      zalo,
       app: started,
       config,
-      seeded,
+      seeded: groupsLinked && zaloLinked,
+      zaloLinked,
       calendar: sceneInfo.calendar,
       stop,
     };
@@ -330,20 +404,23 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
 }
 
 /** What `npm run demo` prints once the demo runs. */
-export function describeDemo(demo: Pick<RunningDemo, 'url' | 'appPort' | 'calendar' | 'seeded' | 'config'>): string {
+export function describeDemo(demo: Pick<RunningDemo, 'url' | 'appPort' | 'calendar' | 'seeded' | 'config'> & Partial<Pick<RunningDemo, 'zaloLinked'>>): string {
   const lines = [
     '',
-    '  Tháo gỡ — bản demo ngoại tuyến (offline demo)',
+    '  Tháo gỡ — bản demo ngoại tuyến (offline demo): Telegram và Zalo',
     '',
     `  ➜ Mở trang chat / open the chat page:  ${demo.url}`,
     `    Ứng dụng / app: http://127.0.0.1:${demo.appPort}/healthz · dữ liệu / data: ${demo.config.DATABASE_URL ? 'DATABASE_URL' : demo.config.DATA_DIR}`,
     '',
-    '  Thử luồng này / try this flow:',
-    `    1. "${CHATS.commune.title}" (${PERSONAS.official.name}): /baocao <nội dung> → bot trả mã phiếu`,
-    `    2. "${CHATS.support.title}" (${PERSONAS.supporter.name}): bấm "Nhận xử lý" → "Chuyển sở" → ${DEPARTMENT_CODE}`,
-    `    3. "${CHATS.department.title}" (${PERSONAS.deptContact.name}): trả lời (↩) tin phiếu bằng văn bản`,
-    `    4. "${CHATS.commune.title}": bấm "Đồng ý" (hoặc "Chưa đồng ý")`,
-    `    5. "${CHATS.leaders.title}" (${PERSONAS.leader.name}): /tonghop, /quahan, /xuatexcel`,
+    '  Phiếu đi qua hai nền tảng / a ticket across both platforms:',
+    `    1. Zalo, "${ZALO_CHAT.title}" (nhắn riêng với bot): baocao <nội dung> → bot trả mã phiếu (phiếu mẫu đã gửi sẵn)`,
+    `    2. "${CHATS.support.title}" (${PERSONAS.supporter.name}, Telegram): bấm "Nhận xử lý" → "Chuyển sở" → ${DEPARTMENT_CODE}`,
+    `    3. "${CHATS.department.title}" (${PERSONAS.deptContact.name}, Telegram): trả lời (↩) tin phiếu bằng văn bản`,
+    `    4. Zalo, "${ZALO_CHAT.title}": Zalo không có nút — gõ 1 để đồng ý, 2 nếu chưa đồng ý`,
+    '',
+    '  Chỉ trên Telegram / Telegram only:',
+    `    "${CHATS.commune.title}" (${PERSONAS.official.name}): /baocao <nội dung>, rồi các bước 2–3, rồi bấm "Đồng ý"`,
+    `    "${CHATS.leaders.title}" (${PERSONAS.leader.name}): /tonghop, /quahan, /xuatexcel`,
     demo.calendar === 'demo'
       ? '    Nhắc hạn chạy theo phút (mọi lúc đều là giờ làm việc): chưa nhận 2 phút, sở chưa trả lời 3 phút, hạn 10 phút.'
       : '    Lịch làm việc thật (DEMO_REAL_CALENDAR=1): nhắc hạn theo giờ hành chính.',
@@ -351,6 +428,7 @@ export function describeDemo(demo: Pick<RunningDemo, 'url' | 'appPort' | 'calend
     '  Dừng / stop: Ctrl+C',
     '',
   ];
-  if (!demo.seeded) lines.splice(1, 0, '  ⚠ Bot chưa xác nhận liên kết các nhóm; xem log. / The bot did not confirm the group links; see the log.');
+  if (demo.zaloLinked === false) lines.splice(1, 0, '  ⚠ Cán bộ trên Zalo chưa được liên kết; xem log. / The Zalo official was not linked; see the log.');
+  if (!demo.seeded) lines.splice(1, 0, '  ⚠ Bot chưa xác nhận liên kết các nhóm; xem log. / The bot did not confirm the chat links; see the log.');
   return lines.join('\n');
 }

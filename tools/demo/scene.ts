@@ -1,8 +1,9 @@
 /**
- * The demo's world: four linked groups, the admin's private chat and five people, all with FIXED
- * ids. The emulator keeps its state in memory, so every start creates them again with the same
- * ids and relinks the groups; the database (kept in the demo's data folder) then recognises the
- * same chats and people, and relinking a chat to the unit it already has changes nothing.
+ * The demo's world: four linked groups, the admin's private chat and five people on Telegram, and
+ * one official's private chat on Zalo, all with FIXED ids. The emulators keep their state in
+ * memory, so every start creates them again with the same ids and relinks the chats; the database
+ * (kept in the demo's data folder) then recognises the same chats and people, and relinking a chat
+ * to the unit it already has changes nothing.
  */
 
 export type DemoChatRole = 'commune' | 'support' | 'department' | 'leaders' | 'private';
@@ -104,6 +105,53 @@ export const LINK_COMMANDS: readonly { chatId: number; text: string }[] = [
 
 export const SAMPLE_REPORT =
   '/baocao Máy tính tại Trung tâm phục vụ hành chính công của phường bị hỏng, cán bộ không ký số được hồ sơ từ thứ Hai. Đề nghị hỗ trợ thay máy và cấp lại chứng thư số.';
+
+/**
+ * The one official who works in Zalo: a commune of their own (not Phố Hiến, whose officials are in
+ * the Telegram group), reached in a private chat with the bot, linked at every start the way a real
+ * official is: the admin makes a one-time code on Telegram, the official sends it to the bot on Zalo.
+ */
+export const ZALO_COMMUNE_CODE = '12004';
+export const DEMO_ZALO_TOKEN = '7000000002:DEMO-thaogo-offline-zalo-token';
+export const DEMO_ZALO_BOT = { accountName: 'thaogo_demo', displayName: 'Tháo gỡ' } as const;
+
+export interface DemoZaloPerson {
+  /** 20 hex digits, like Zalo's user ids; a private chat's id is its user's id. */
+  id: string;
+  displayName: string;
+  name: string;
+  role: string;
+  color: string;
+}
+
+export interface DemoZaloChat {
+  id: string;
+  title: string;
+  roleLabel: string;
+  icon: string;
+}
+
+export const ZALO_OFFICIAL = {
+  id: 'c0de5a10000000012004',
+  displayName: 'Hoàng Thị Mai',
+  name: 'Hoàng Thị Mai',
+  role: 'cán bộ xã Như Quỳnh (dùng Zalo)',
+  color: '#0068ff',
+} as const satisfies DemoZaloPerson;
+
+export const ZALO_CHAT = {
+  id: ZALO_OFFICIAL.id,
+  title: 'Hoàng Thị Mai',
+  roleLabel: 'Cán bộ xã Như Quỳnh · nhắn riêng với bot trên Zalo',
+  icon: 'Z',
+} as const satisfies DemoZaloChat;
+
+/** The link code command the admin sends in their Telegram private chat at every start. */
+export const ZALO_CODE_COMMAND = `/taoma xa ${ZALO_COMMUNE_CODE}`;
+
+/** Zalo has no slash commands: officials type the command word. */
+export const ZALO_SAMPLE_REPORT =
+  'baocao Đường truyền Internet của UBND xã chập chờn, phần mềm một cửa điện tử mất kết nối nhiều lần mỗi ngày, hồ sơ trực tuyến của người dân bị chậm. Đề nghị hỗ trợ nâng cấp đường truyền.';
 
 /**
  * Operating settings that make every minute working time and every wait short, so reminders and

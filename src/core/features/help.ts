@@ -1,5 +1,6 @@
 import { escapeHtml } from '../presentation/markup.js';
 import { unitOf } from '../identity.js';
+import { workingDurationText } from '../reminders.js';
 import { reply, type Scope } from '../scope.js';
 
 /** /trogiup: help for the role of the chat it is asked in. */
@@ -10,7 +11,16 @@ export async function showHelp(scope: Scope): Promise<void> {
   switch (unit.role) {
     case 'commune': {
       const commune = unit.communeCode ? await scope.tx.commune.findUnique({ where: { code: unit.communeCode } }) : null;
-      parts.push(t('help-commune', { unit: escapeHtml(commune?.name ?? unit.communeCode ?? '') }));
+      const { autoClose } = scope.settings;
+      // Closing the loop, one line each, with the durations this province configured.
+      const closure = [
+        t('help-commune-satisfaction'),
+        t('help-commune-auto-close', {
+          after: workingDurationText(t, autoClose.after, scope.settings),
+          reopenWithin: workingDurationText(t, autoClose.reopenWithin, scope.settings),
+        }),
+      ];
+      parts.push([t('help-commune', { unit: escapeHtml(commune?.name ?? unit.communeCode ?? '') }), ...closure].join('\n'));
       break;
     }
     case 'department': {

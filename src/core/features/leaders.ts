@@ -2,7 +2,6 @@ import { formatDate } from '../presentation/dates.js';
 import { renderCentralReport, renderOverdueList } from '../presentation/digest.js';
 import type { TicketSnapshot } from '../../domain/report-types.js';
 import { isLocale } from '../../i18n/index.js';
-import { buildExportWorkbook } from '../../reports/xlsx.js';
 import { escapeHtml } from '../presentation/markup.js';
 import { unitOf } from '../identity.js';
 import { composeDigest, digestSince, exportFileName, reportClock, workingDayMs, writeDigest, XLSX_MIME } from '../reports.js';
@@ -66,6 +65,8 @@ export async function sendExport(scope: Scope): Promise<void> {
   }
   const { settings, t, now } = scope;
   const tickets = await loadTickets(scope);
+  // exceljs loads with the first export, not at boot.
+  const { buildExportWorkbook } = await import('../../reports/xlsx.js');
   const data = await buildExportWorkbook(tickets, { ...reportClock(settings, now), t, timeZone: settings.timezone });
   await scope.out.sendFile(
     addressOf(scope.chat),

@@ -1,7 +1,8 @@
 import { classify, type Classification } from '../../domain/classifier/index.js';
 import { chatsWithRole, createTicket } from '../tickets.js';
+import { announceToSupport } from '../support-summary.js';
 import { performAction } from '../workflow.js';
-import { rescheduleReminder } from '../reminders.js';
+import { planReminder } from '../reminders.js';
 import { unitOf } from '../identity.js';
 import { addressOf, reply, type Scope } from '../scope.js';
 import { formatDateTime } from '../presentation/dates.js';
@@ -22,6 +23,11 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
   if (await refusedAsFlood(scope)) return;
 
   const suggestion = classify(body);
+  // A new ticket's first reminder (the support team's nudge) is planned with it: one write.
+  const plan = planReminder(
+    { status: 'new', createdAt: scope.now, claimedAt: null, assignedAt: null, priority: 'thuong', dueAt: null, lastDepartmentReminderAt: null, lastNudgeAt: null, snoozedUntil: null, escalationStep: 0, answeredAt: null, autoCloseRemindedAt: null },
+    scope.settings,
+  );
   const ticket = await createTicket(tx, {
     prefix: scope.config.TICKET_PREFIX,
     communeCode: unit.communeCode,
@@ -34,12 +40,13 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
     actorLabel: scope.person.displayName,
     now: scope.now,
     suggestion: { category: suggestion.category, confidence: suggestion.confidence },
+    nextReminderAt: plan?.at ?? null,
   });
   await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: 'report-receipt' });
   const supportChats = await chatsWithRole(tx, 'support');
-  for (const chat of supportChats) await scope.out.card(addressOf(chat), ticket.id, 'support');
+  await announceToSupport(scope, supportChats, ticket.id);
   if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');
-  scope.out.wakeAt(await rescheduleReminder(tx, ticket.id, scope.settings));
+  scope.out.wakeAt(plan?.at ?? null);
   await autoRoute(scope, ticket.id, suggestion);
 }
 
@@ -51,12 +58,9 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
 async function refusedAsFlood(scope: Scope): Promise<boolean> {
   const { tx, now } = scope;
   const limit = scope.config.REPORT_FLOOD_LIMIT;
-  const recent = await tx.ticket.findMany({
-    where: { reporterId: scope.person.id, createdAt: { gt: new Date(now.getTime() - FLOOD_WINDOW_MS), lte: now } },
-    orderBy: { createdAt: 'desc' },
-    select: { createdAt: true },
-    take: limit,
-  });
+  const recent = await tx.$queryRaw<{ createdAt: Date }[]>`
+    SELECT "createdAt" FROM "Ticket" WHERE "reporterId" = ${scope.person.id} AND "createdAt" > ${new Date(now.getTime() - FLOOD_WINDOW_MS)} AND "createdAt" <= ${now}
+    ORDER BY "createdAt" DESC LIMIT ${limit}`;
   if (recent.length < limit) return false;
   const key = `report-refusal:${scope.person.id}`;
   // Reports from two chats of one person are handled in parallel; one refusal between them.

@@ -5,6 +5,7 @@ import { dueState } from '../../domain/reminder-policy.js';
 import { calendarFrom } from '../../settings.js';
 import type { Ticket } from '../../generated/prisma/client.js';
 import { foldVietnamese } from '../../domain/fold.js';
+import { parseSatisfaction, SATISFACTIONS } from '../../domain/satisfaction.js';
 import { formatDateTime } from '../presentation/dates.js';
 import { escapeHtml, nameText, userText } from '../presentation/markup.js';
 import type { AttachmentRef } from '../port.js';
@@ -51,7 +52,19 @@ export const extensionCommand = (scope: Scope, args: string) =>
     return performAction(scope, t.id, { kind: 'request_extension', workingDays: days, reason: m?.[2] ?? rest }, COMMAND);
   });
 
-export const confirmCommand = (scope: Scope, args: string) => withTicket(scope, args, (t) => performAction(scope, t.id, { kind: 'confirm' }, COMMAND));
+/**
+ * /xong <code> [1|2|3 | Hài lòng | Tạm được | Chưa hài lòng]: confirms, and rates when an answer is
+ * given. Once confirmed, the same command with an answer is the answer to the question asked then.
+ * An answer that is none of the three changes nothing.
+ */
+export const confirmCommand = (scope: Scope, args: string) =>
+  withTicket(scope, args, async (t, rest) => {
+    if (rest === '') return performAction(scope, t.id, { kind: 'confirm' }, COMMAND);
+    const satisfaction = parseSatisfaction(rest);
+    if (satisfaction === null) return reply(scope, scope.t('closure-invalid-choice', { code: t.code }));
+    const action: RequestedAction = t.status === 'resolved' ? { kind: 'rate', satisfaction } : { kind: 'confirm', satisfaction };
+    return performAction(scope, t.id, action, COMMAND);
+  });
 export const reopenCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'reopen', reason: rest }, COMMAND));
 export const noteCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'note', text: rest }, COMMAND));
 export const rejectCommand = (scope: Scope, args: string) => withTicket(scope, args, (t, rest) => performAction(scope, t.id, { kind: 'reject', reason: rest }, COMMAND));
@@ -282,6 +295,18 @@ export async function pressChoice(scope: Scope, data: string, origin: Origin, pr
       },
       select: { purpose: true },
     });
+    if (!pressed && action === 'card' && pressedMessageId) pressed = await summaryListing(scope, pressedMessageId, ticketId);
+    if (!pressed && pressedMessageId) {
+      // The sender records delivered messages in batches a moment after the platform took them: a
+      // press that quick is bound by chat and ticket to a message delivered in the last minute.
+      pressed = await scope.tx.outboundMessage.findFirst({
+        where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, ticketId, sentMessageId: null, createdAt: { gt: new Date(Date.now() - 60_000) } },
+        select: { purpose: true },
+        orderBy: { id: 'desc' },
+      });
+      // Which of them was pressed is not known yet: its buttons are left alone.
+      if (pressed) pressed = { purpose: 'card:unknown' };
+    }
     if (!pressed) return stale();
   }
   const ticket = await scope.tx.ticket.findUnique({ where: { id: ticketId } });
@@ -330,6 +355,12 @@ async function dispatchChoice(scope: Scope, ticket: Ticket, action: string, arg:
       return act({ kind: 'snooze' });
     case 'confirm':
       return act({ kind: 'confirm' });
+    case 'sat': {
+      // The question's answers are numbered 1–3 in the order they are offered.
+      const satisfaction = arg !== null && /^[1-3]$/.test(arg) ? SATISFACTIONS[Number(arg) - 1]! : null;
+      if (satisfaction === null) return stale();
+      return act({ kind: 'rate', satisfaction });
+    }
     case 'ext_yes':
       return act({ kind: 'decide_extension', approve: true });
     case 'ext_no':
@@ -337,6 +368,9 @@ async function dispatchChoice(scope: Scope, ticket: Ticket, action: string, arg:
     case 'close':
       if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
       return true;
+    case 'card':
+      // A ticket listed in a burst summary: its full card, with its actions, in this chat.
+      return openCard(scope, ticket, origin);
     case 'reject':
     case 'merge':
     case 'answer':
@@ -351,6 +385,30 @@ async function dispatchChoice(scope: Scope, ticket: Ticket, action: string, arg:
     default:
       return stale();
   }
+}
+
+/** The burst summary pressed, when it lists this ticket (its buttons name tickets it is not "for"). */
+async function summaryListing(scope: Scope, messageId: string, ticketId: number): Promise<{ purpose: string | null } | null> {
+  const row = await scope.tx.outboundMessage.findFirst({
+    where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, sentMessageId: messageId, method: 'summary' },
+    select: { purpose: true, payload: true },
+  });
+  const summaryId = (row?.payload as { summaryId?: string } | undefined)?.summaryId;
+  if (!row || !summaryId) return null;
+  const summary = await scope.tx.supportSummary.findUnique({ where: { id: BigInt(summaryId) }, select: { ticketIds: true } });
+  return summary?.ticketIds.includes(ticketId) ? { purpose: row.purpose } : null;
+}
+
+/** Posts a ticket's card in this chat (from a burst summary), for the role the chat has. */
+async function openCard(scope: Scope, ticket: Ticket, origin: Origin): Promise<boolean> {
+  const role = unitOf(scope.chat, scope.person).role;
+  if (role !== 'support' && !scope.isAdmin) {
+    await say(scope, scope.t('button-stale'), origin, { alert: true });
+    return false;
+  }
+  await scope.out.card(addressOf(scope.chat), ticket.id, 'support');
+  if (origin.via === 'button') await scope.out.answerAction(addressOf(scope.chat), origin.actionId, null);
+  return false;
 }
 
 /**

@@ -10,3 +10,7 @@ choice-out-of-range = The choices go from 1 to { $max }. Please type the number 
 private-unlinked-hint = This account is not linked to a commune or department yet. If an admin gave you a link code, send: lienket CODE (e.g. lienket K7Q2MX). Type trogiup for help.
 private-hint = I did not understand. Type trogiup for the commands, e.g. baocao <text> to file a report, phieu HY-0001 to see a ticket.
 files-not-delivered = 📎 { $count } attachment(s) could not be sent through this channel. See ticket { $code } on the web desk or ask the support team to send them again.
+
+# A burst of new reports: one rolling message for the support team instead of a card each.
+summary-title = 🆕 { $count } new reports: { $first } … { $last }
+summary-hint = Choose a ticket code to open its card, or type /nhan { $example }, /chuyen { $example } <department>, /phieu { $example }.

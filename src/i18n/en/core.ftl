@@ -12,21 +12,24 @@ help-commune =
     • /ds — this unit's open tickets
     • /xong &lt;code&gt; — accept the answer
     • /molai &lt;code&gt; &lt;reason&gt; — not satisfied, ask again
+    • /web — open the web desk (the sign-in link is sent to you privately)
 help-support =
     <b>Support team</b> group.
-    • /nhan &lt;code&gt; — claim (or press "Nhận xử lý" on the card)
+    • /nhan &lt;code&gt; — claim (or choose "Nhận xử lý" on the card)
     • /chuyen &lt;code&gt; &lt;department&gt; — route to a department
     • /linhvuc &lt;code&gt; — set the category; /mucdo &lt;code&gt; khan|thuong|phuc_tap
     • /tuchoi &lt;code&gt; &lt;reason&gt; — reject; /gop &lt;code&gt; &lt;parent code&gt; — merge a duplicate
     • /kientw &lt;code&gt; — flag for the central level
     • /ghichu &lt;code&gt; &lt;text&gt; — internal note (communes never see it)
     • /phieu &lt;code&gt;, /ds — view tickets; /tonghop, /quahan, /xuatexcel, /baocaotw — reports
+    • /web — open the web desk (the sign-in link is sent to you privately)
 help-department =
     Contact group of <b>{ $unit }</b>.
     • /traloi &lt;code&gt; &lt;text&gt; — written answer (or reply to the bot's ticket message)
     • /tralai &lt;code&gt; &lt;reason&gt; — not ours, back to the support team
     • /giahan &lt;code&gt; &lt;working days&gt; &lt;reason&gt; — ask for an extension
     • /phieu &lt;code&gt;, /ds — assigned tickets
+    • /web — open the web desk (the sign-in link is sent to you privately)
 help-leaders =
     <b>Leaders</b> group.
     • /tonghop — digest now
@@ -34,12 +37,14 @@ help-leaders =
     • /xuatexcel — Excel file of every ticket and its timeline
     • /baocaotw — central-level list by theme
     • /phieu &lt;code&gt;, /ds — view tickets
+    • /web — open the web desk (the sign-in link is sent to you privately)
 help-admin =
     <b>Admin</b>:
     • /lienket xa &lt;code&gt; | so &lt;code&gt; | tocongtac | lanhdao — link this group
     • /taoma xa &lt;code&gt; | so &lt;code&gt; — one-time code for a private chat
     • /truongnhom (reply to a support member's message) — name the lead who approves extensions
     • /truongso &lt;department&gt; &lt;@username&gt; — who overdue escalations name
+    • /web — open the web desk (the sign-in link is sent to you privately)
 
 link-usage =
     Usage:

@@ -54,7 +54,7 @@ done-reopened = Ticket { $code } sent back to { $department } with your reason.
 notice-department-new = 📥 <b>New ticket assigned: { $code }</b>
     Commune: { $commune }
     Answer due: { $deadline }
-    Answer in writing: press "Answer", reply to this message, or /traloi { $code } &lt;text&gt;.
+    Answer in writing: choose "Answer", reply to this message, or /traloi { $code } &lt;text&gt;.
 notice-department-transferred-away = Ticket { $code } was transferred elsewhere; no action needed.
 notice-department-closed = Ticket { $code } was closed ({ $reason }); no action needed.
 notice-department-reopened = ❗ <b>The commune is not satisfied with the answer to { $code }</b>
@@ -67,7 +67,7 @@ notice-commune-answer = 📨 <b>Answer to { $code }</b> from <b>{ $department }<
     
     { $text }
     
-    If satisfied, press "Accept" or type /xong { $code }. If not: /molai { $code } &lt;reason&gt;.
+    If satisfied, choose "Accept" or type /xong { $code }. If not: /molai { $code } &lt;reason&gt;.
 notice-commune-rejected = Ticket { $code } was not accepted. Reason: { $reason }
 notice-commune-merged = Ticket { $code } duplicates { $parent } and was merged; the answer to { $parent } will reach you.
 notice-commune-escalated = Ticket { $code } is beyond the province's authority and was raised to the central level.

@@ -20,6 +20,11 @@ refusal-no_pending_extension = Ticket { $code } has no extension request waiting
 refusal-cannot_merge_into_self = Ticket { $code } cannot be merged into itself.
 refusal-merge_target_closed = Ticket { $parent } is closed; { $code } cannot be merged into it.
 refusal-merge_target_is_child = Ticket { $parent } is itself merged into another ticket; merge into that one instead.
+refusal-already_confirmed = { $code } has already been confirmed as resolved; a ticket is confirmed once.
+refusal-already_rated = { $code } has already been rated by the commune; a ticket is rated once.
+refusal-not_confirmed = { $code } has not been confirmed yet. The commune rates the answer when it agrees with it: /xong { $code } 1, 2 or 3.
+refusal-auto_closed = { $code } was closed automatically (taken as resolved); it needs no confirmation or rating.
+refusal-reopen_window_ended = { $code } was closed automatically and can no longer be reopened (the window ended { $until }). If the problem remains, please send a new report with /baocao.
 
 event-claimed = Claimed by the support team
 event-unclaimed = Released by the support team

@@ -11,3 +11,7 @@ choice-out-of-range = Chỉ có các lựa chọn từ 1 đến { $max }. Vui l�
 private-unlinked-hint = Tài khoản này chưa được liên kết với xã, phường hay sở nào. Nếu quản trị viên đã cấp mã liên kết, gửi: lienket MÃ (ví dụ: lienket K7Q2MX). Gõ trogiup để xem hướng dẫn.
 private-hint = Chưa hiểu yêu cầu. Gõ trogiup để xem các lệnh, ví dụ: baocao <nội dung> để gửi kiến nghị, phieu HY-0001 để xem phiếu.
 files-not-delivered = 📎 { $count } tệp đính kèm không gửi được qua kênh này. Xem phiếu { $code } trên trang quản lý hoặc đề nghị tổ công tác gửi lại.
+
+# A burst of new reports: one rolling message for the support team instead of a card each.
+summary-title = 🆕 { $count } kiến nghị mới: { $first } … { $last }
+summary-hint = Chọn mã phiếu để mở thẻ phiếu, hoặc gõ /nhan { $example }, /chuyen { $example } <mã sở>, /phieu { $example }.

@@ -12,21 +12,24 @@ help-commune =
     • /ds — các phiếu đang mở của đơn vị
     • /xong &lt;mã phiếu&gt; — đồng ý với câu trả lời
     • /molai &lt;mã phiếu&gt; &lt;lý do&gt; — chưa đồng ý, đề nghị trả lời lại
+    • /web — mở bàn làm việc trên web (liên kết đăng nhập được gửi riêng cho bạn)
 help-support =
     Nhóm <b>tổ công tác</b>.
-    • /nhan &lt;mã phiếu&gt; — nhận xử lý (hoặc bấm "Nhận xử lý" trên phiếu)
+    • /nhan &lt;mã phiếu&gt; — nhận xử lý (hoặc chọn "Nhận xử lý" trên phiếu)
     • /chuyen &lt;mã phiếu&gt; &lt;mã sở&gt; — chuyển sở
     • /linhvuc &lt;mã phiếu&gt; — xác định lĩnh vực; /mucdo &lt;mã phiếu&gt; khan|thuong|phuc_tap
     • /tuchoi &lt;mã phiếu&gt; &lt;lý do&gt; — không thuộc phạm vi; /gop &lt;mã phiếu&gt; &lt;mã phiếu gốc&gt; — gộp phiếu trùng
     • /kientw &lt;mã phiếu&gt; — đánh dấu kiến nghị Trung ương
     • /ghichu &lt;mã phiếu&gt; &lt;nội dung&gt; — ghi chú nội bộ (xã không thấy)
     • /phieu &lt;mã phiếu&gt;, /ds — xem phiếu; /tonghop, /quahan, /xuatexcel, /baocaotw — báo cáo
+    • /web — mở bàn làm việc trên web (liên kết đăng nhập được gửi riêng cho bạn)
 help-department =
     Nhóm đầu mối <b>{ $unit }</b>.
     • /traloi &lt;mã phiếu&gt; &lt;nội dung&gt; — trả lời bằng văn bản (hoặc trả lời thẳng vào tin nhắn phiếu của bot)
     • /tralai &lt;mã phiếu&gt; &lt;lý do&gt; — không thuộc thẩm quyền, trả lại tổ công tác
     • /giahan &lt;mã phiếu&gt; &lt;số ngày làm việc&gt; &lt;lý do&gt; — xin gia hạn
     • /phieu &lt;mã phiếu&gt;, /ds — xem phiếu được giao
+    • /web — mở bàn làm việc trên web (liên kết đăng nhập được gửi riêng cho bạn)
 help-leaders =
     Nhóm <b>lãnh đạo</b>.
     • /tonghop — báo cáo tổng hợp ngay
@@ -34,12 +37,14 @@ help-leaders =
     • /xuatexcel — tải tệp Excel toàn bộ phiếu và diễn biến
     • /baocaotw — danh sách kiến nghị Trung ương theo chủ đề
     • /phieu &lt;mã phiếu&gt;, /ds — xem phiếu
+    • /web — mở bàn làm việc trên web (liên kết đăng nhập được gửi riêng cho bạn)
 help-admin =
     <b>Quản trị viên</b>:
     • /lienket xa &lt;mã xã&gt; | so &lt;mã sở&gt; | tocongtac | lanhdao — liên kết nhóm này
     • /taoma xa &lt;mã xã&gt; | so &lt;mã sở&gt; — tạo mã liên kết một lần cho tin nhắn riêng
     • /truongnhom (trả lời tin nhắn của một thành viên tổ công tác) — chỉ định trưởng nhóm duyệt gia hạn
     • /truongso &lt;mã sở&gt; &lt;@tài_khoản&gt; — người được nhắc tên khi sở quá hạn
+    • /web — mở bàn làm việc trên web (liên kết đăng nhập được gửi riêng cho bạn)
 
 link-usage =
     Cách dùng:

@@ -54,7 +54,7 @@ done-reopened = Đã gửi lại phiếu { $code } cho { $department } kèm lý 
 notice-department-new = 📥 <b>Phiếu mới được giao: { $code }</b>
     Xã/phường: { $commune }
     Hạn trả lời: { $deadline }
-    Trả lời bằng văn bản: bấm "Trả lời" hoặc trả lời (reply) tin nhắn này, hoặc /traloi { $code } &lt;nội dung&gt;.
+    Trả lời bằng văn bản: chọn "Trả lời" hoặc trả lời (reply) tin nhắn này, hoặc /traloi { $code } &lt;nội dung&gt;.
 notice-department-transferred-away = Phiếu { $code } đã được chuyển sang đơn vị khác; sở không cần xử lý nữa.
 notice-department-closed = Phiếu { $code } đã được đóng ({ $reason }); sở không cần xử lý nữa.
 notice-department-reopened = ❗ <b>Xã chưa đồng ý câu trả lời phiếu { $code }</b>
@@ -67,7 +67,7 @@ notice-commune-answer = 📨 <b>Trả lời phiếu { $code }</b> từ <b>{ $dep
     
     { $text }
     
-    Nếu đồng ý, bấm "Đồng ý" hoặc gõ /xong { $code }. Nếu chưa đồng ý: /molai { $code } &lt;lý do&gt;.
+    Nếu đồng ý, chọn "Đồng ý" hoặc gõ /xong { $code }. Nếu chưa đồng ý: /molai { $code } &lt;lý do&gt;.
 notice-commune-rejected = Phiếu { $code } không được tiếp nhận xử lý. Lý do: { $reason }
 notice-commune-merged = Phiếu { $code } trùng nội dung với phiếu { $parent } nên đã được gộp; câu trả lời của phiếu { $parent } sẽ được gửi tới xã, phường.
 notice-commune-escalated = Phiếu { $code } vượt thẩm quyền của tỉnh, đã được tổng hợp để kiến nghị Trung ương.

@@ -1,7 +1,8 @@
 ## Ticket workflow: why an action was refused, and timeline labels of ticket events.
 ## Refusals take { $code } (ticket code); also { $name } (claimant) for already_claimed,
 ## { $status } (status label) for invalid_state, { $max } for invalid_working_days,
-## { $parent } (parent ticket code) for merge_target_closed and merge_target_is_child.
+## { $parent } (parent ticket code) for merge_target_closed and merge_target_is_child,
+## { $until } (end of the reopen window, "dd/mm/yyyy hh:mm") for reopen_window_ended.
 
 refusal-not_permitted_role = Bạn không có quyền thực hiện thao tác này với phiếu { $code }.
 refusal-person_required = Chưa xác định được tài khoản của bạn nên chưa thể nhận phiếu { $code }.
@@ -22,6 +23,11 @@ refusal-no_pending_extension = Phiếu { $code } không có đề nghị gia h�
 refusal-cannot_merge_into_self = Không thể gộp phiếu { $code } vào chính nó.
 refusal-merge_target_closed = Phiếu { $parent } đã đóng, không thể gộp phiếu { $code } vào.
 refusal-merge_target_is_child = Phiếu { $parent } đã được gộp vào phiếu khác; vui lòng gộp vào phiếu gốc.
+refusal-already_confirmed = Phiếu { $code } đã được xác nhận giải quyết rồi; mỗi phiếu chỉ xác nhận một lần.
+refusal-already_rated = Phiếu { $code } đã có ý kiến đánh giá của xã; mỗi phiếu chỉ ghi nhận một lần.
+refusal-not_confirmed = Phiếu { $code } chưa được xác nhận giải quyết. Xã cho ý kiến sau khi đồng ý với câu trả lời: /xong { $code } 1, 2 hoặc 3.
+refusal-auto_closed = Phiếu { $code } đã tự động đóng (coi như đã giải quyết), không cần xác nhận hay cho ý kiến nữa.
+refusal-reopen_window_ended = Phiếu { $code } đã tự động đóng và đã hết thời hạn mở lại ({ $until }). Nếu vấn đề vẫn còn, xin gửi kiến nghị mới bằng /baocao.
 
 event-claimed = Tổ công tác nhận xử lý
 event-unclaimed = Tổ công tác thôi nhận xử lý
