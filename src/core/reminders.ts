@@ -73,6 +73,9 @@ export async function rescheduleReminder(tx: Tx, ticketId: number, settings: Set
   return at;
 }
 
+/** Beyond this many tickets a reminder lists each on a shorter line (still every one of them). */
+const LIST_IN_FULL = 30;
+
 /** What a round records of each ticket it looked at. */
 interface StoredPlan {
   id: number;
@@ -248,24 +251,30 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
 
       // Tickets nobody holds: every new and returned ticket, listed once.
       if (nudges.size > 0) {
-        const waiting = await tx.ticket.findMany({ where: { status: { in: ['new', 'returned'] }, parentId: null }, include: { commune: true }, orderBy: { id: 'asc' }, take: 50 });
+        // All of them, however many: a ticket counts as nudged only when the message names it
+        // (a long list goes out in several messages, shorter lines beyond LIST_IN_FULL).
+        const waiting = await tx.ticket.findMany({ where: { status: { in: ['new', 'returned'] }, parentId: null }, include: { commune: true }, orderBy: { id: 'asc' } });
         const backAt = await returnedTimes(tx, waiting.filter((w) => w.status === 'returned').map((w) => w.id));
         const lines = [t('reminder-unclaimed-title', { count: waiting.length })];
         for (const w of waiting) {
           const since = w.status === 'returned' ? (backAt.get(w.id) ?? w.createdAt) : w.createdAt;
           const args = { code: w.code, commune: escapeHtml(w.commune.name), at: formatDateTime(since, tz), age: workingAge(t, cal, dayMs, since, now) };
-          lines.push(t(w.status === 'returned' ? 'reminder-returned-item' : 'reminder-unclaimed-item', args));
+          lines.push(waiting.length > LIST_IN_FULL ? t('reminder-short-item', args) : t(w.status === 'returned' ? 'reminder-returned-item' : 'reminder-unclaimed-item', args));
         }
         supportSections.push(lines.join('\n'));
         // Everyone listed was nudged in this round — except a returned ticket already past its first
         // nudge: its next reminder names the lead, and being listed again must not put that off.
-        for (const w of waiting) {
+        const nudged = waiting.filter((w) => {
           const since = backAt.get(w.id);
-          const pastFirst = w.status === 'returned' && since !== undefined && w.lastNudgeAt !== null && w.lastNudgeAt >= since && !nudges.has(w.id);
-          if (pastFirst) continue;
-          await tx.ticket.update({ where: { id: w.id }, data: { lastNudgeAt: now } });
-          await rescheduleReminder(tx, w.id, settings);
-        }
+          return !(w.status === 'returned' && since !== undefined && w.lastNudgeAt !== null && w.lastNudgeAt >= since && !nudges.has(w.id));
+        });
+        await storePlans(
+          tx,
+          nudged.map((w) => {
+            const state = { ...w, returnedAt: backAt.get(w.id) ?? null, lastNudgeAt: now };
+            return { ...state, nextReminderAt: planReminder(state, settings, cal)?.at ?? null };
+          }),
+        );
         await tx.reminderRound.create({ data: { key: `nudge:${now.toISOString()}`, kind: 'nudge_support', ticketIds: [...nudges] } });
         sent.nudges++;
       }
@@ -303,11 +312,11 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
 
       // Each department: one message listing all its waiting tickets.
       for (const dept of deptRounds) {
+        // Every waiting ticket, however many: one counts as reminded only when the message names it.
         const all = await tx.ticket.findMany({
           where: { departmentCode: dept, status: { in: ['assigned', 'reopened'] } },
           include: { commune: true, department: true },
           orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-          take: 50,
         });
         // A snoozed ticket is left out of routine rounds until its snooze ends.
         const waiting = all.filter((w) => !w.snoozedUntil || w.snoozedUntil <= now || deptDue.has(w.id));
@@ -315,25 +324,30 @@ export async function runReminderRound(db: Db, settings: Settings, now: Date, op
         const first = toDue(waiting[0]!);
         const lines = [t('reminder-department-title', { department: escapeHtml(first.departmentName ?? dept), count: waiting.length })];
         for (const w of waiting.map(toDue)) {
-          lines.push(
-            t('reminder-department-item', {
-              code: w.code,
-              commune: escapeHtml(w.communeName),
-              age: workingAge(t, cal, dayMs, w.assignedAt ?? w.createdAt, now),
-              deadline: w.dueAt ? formatDateTime(w.dueAt, tz) : '—',
-              due: dueLabel(w),
-            }),
-          );
+          const args = {
+            code: w.code,
+            commune: escapeHtml(w.communeName),
+            age: workingAge(t, cal, dayMs, w.assignedAt ?? w.createdAt, now),
+            deadline: w.dueAt ? formatDateTime(w.dueAt, tz) : '—',
+            due: dueLabel(w),
+          };
+          lines.push(t(waiting.length > LIST_IN_FULL ? 'reminder-department-short-item' : 'reminder-department-item', args));
         }
         lines.push(t('reminder-department-footer'));
         for (const chat of await departmentChats(tx, dept)) {
           await out.send(addressOf(chat), { html: lines.join('\n') }, { purpose: 'reminder:department' });
         }
-        // Everyone listed was reminded in this round.
-        for (const w of waiting) {
-          await tx.ticket.update({ where: { id: w.id }, data: { lastDepartmentReminderAt: now } });
-          await rescheduleReminder(tx, w.id, settings);
-        }
+        // Everyone listed was reminded in this round (the due ones' plans are stored above).
+        const inRound = new Set(tickets.map((x) => x.id));
+        await storePlans(
+          tx,
+          waiting
+            .filter((w) => !inRound.has(w.id))
+            .map((w) => {
+              const state = { ...w, lastDepartmentReminderAt: now };
+              return { ...state, nextReminderAt: planReminder(state, settings, cal)?.at ?? null };
+            }),
+        );
         await tx.reminderRound.create({ data: { key: `dept:${dept}:${now.toISOString()}`, kind: 'remind_department', ticketIds: waiting.map((w) => w.id) } });
         sent.departmentRounds++;
       }

@@ -1,58 +1,112 @@
 import type { Tx } from '../db/client.js';
 import type { Translate } from '../i18n/index.js';
 import type { Chat } from '../generated/prisma/client.js';
+import type { ChannelCapabilities, ChatAddress } from './port.js';
 import type { Message } from './outbox-writer.js';
 import { escapeHtml, userText } from './presentation/markup.js';
 import { addressOf, type Scope } from './scope.js';
 
 /** A summary collects the new tickets of this long (real time), then a new one begins. */
 const SUMMARY_SPAN_SECONDS = 10 * 60;
-/** …or of this many tickets, so it stays one message. */
-const SUMMARY_MAX_TICKETS = 40;
-/** How much of each report the summary shows. */
-const SUMMARY_TEXT_CHARS = 60;
+/** Waiting announcements older than this are not folded (they go out as cards in their turn). */
+const FOLD_LOOKBACK_SECONDS = 24 * 60 * 60;
 
 /**
- * A new ticket for the support team. Normally its card (with its buttons); but when more than
- * `settings.supportCards.perMinute` cards went to a group in the last minute — a burst — the ticket
- * joins one rolling summary message instead ("12 kiến nghị mới: HY-0101 … HY-0112"), edited as the
- * burst goes on, with each code one tap from its card and one typed word from its actions. A burst
- * of hundreds of reports then costs the group a few messages, not one per ticket at its minute limit.
+ * A new ticket for the support team: an announcement in each support chat. It is written as the
+ * ticket's card, marked `announce`, and nothing else happens in the report's transaction — no
+ * shared row is read or locked, so reports never wait for one another here. The sender decides, when
+ * the announcement's turn comes, whether it goes out as the card or joins a burst summary
+ * (foldAnnouncements): a burst of hundreds of reports costs the group a few messages, not one card
+ * per ticket at its minute limit.
  */
 export async function announceToSupport(scope: Scope, chats: readonly Chat[], ticketId: number): Promise<void> {
-  const { tx, out } = scope;
-  const perMinute = scope.settings.supportCards.perMinute;
-  for (const chat of chats) {
-    const to = addressOf(chat);
-    const open = await tx.$queryRaw<{ id: bigint; refreshPending: boolean }[]>`
-      SELECT "id", "refreshPending" FROM "SupportSummary"
-      WHERE "platform" = ${chat.platform}::"Platform" AND "chatExternalId" = ${chat.externalId}
-        AND "createdAt" > now() - make_interval(secs => ${SUMMARY_SPAN_SECONDS}) AND cardinality("ticketIds") < ${SUMMARY_MAX_TICKETS}
-      ORDER BY "id" DESC LIMIT 1 FOR UPDATE`;
-    if (open[0]) {
-      await tx.$executeRaw`UPDATE "SupportSummary" SET "ticketIds" = array_append("ticketIds", ${ticketId}), "refreshPending" = true, "updatedAt" = now() WHERE "id" = ${open[0].id}`;
-      // A redraw already waiting will show this ticket too.
-      if (!open[0].refreshPending) await out.summary(to, open[0].id);
-      continue;
-    }
-    const recent = await tx.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS "n" FROM "OutboundMessage"
-      WHERE "platform" = ${chat.platform}::"Platform" AND "chatExternalId" = ${chat.externalId} AND "purpose" = 'card:support'
-        AND "createdAt" > now() - interval '60 seconds'`;
-    if ((recent[0]?.n ?? 0) < perMinute) {
-      await out.card(to, ticketId, 'support');
-      continue;
-    }
-    const created = await tx.$queryRaw<{ id: bigint }[]>`
-      INSERT INTO "SupportSummary" ("platform", "chatExternalId", "ticketIds", "refreshPending")
-      VALUES (${chat.platform}::"Platform", ${chat.externalId}, ARRAY[${ticketId}]::int[], true) RETURNING "id"`;
-    await out.summary(to, created[0]!.id);
-  }
+  for (const chat of chats) await scope.out.card(addressOf(chat), ticketId, 'support', { announce: true });
 }
 
-/** Clears the summary's "redraw pending" mark and reads its tickets: what the sender draws now. */
-export async function takeSummary(tx: Pick<Tx, '$queryRaw'>, summaryId: bigint): Promise<number[]> {
-  const rows = await tx.$queryRaw<{ ticketIds: number[] }[]>`UPDATE "SupportSummary" SET "refreshPending" = false WHERE "id" = ${summaryId} RETURNING "ticketIds"`;
+/** Tickets one summary lists at most: all with a button each where there are buttons (Telegram: 100 a message). */
+export function summaryCapacity(caps: ChannelCapabilities): number {
+  return caps.buttons ? 100 : 30;
+}
+
+export interface WaitingAnnouncement {
+  id: bigint;
+  ticketId: number;
+}
+
+/**
+ * The announcements waiting in a support chat, oldest first, from `fromId` (the one whose turn it
+ * is) on: what a summary drawn now would take. Only committed rows are seen; one committed later
+ * waits for its own turn.
+ */
+export async function waitingAnnouncements(tx: Pick<Tx, '$queryRaw'>, chat: ChatAddress, fromId: bigint, limit: number): Promise<WaitingAnnouncement[]> {
+  const rows = await tx.$queryRaw<{ id: bigint; ticketId: number }[]>`
+    SELECT "id", "ticketId" FROM "OutboundMessage"
+    WHERE "platform" = ${chat.platform}::"Platform" AND "chatExternalId" = ${chat.externalId} AND "purpose" = 'card:support'
+      AND "createdAt" > now() - make_interval(secs => ${FOLD_LOOKBACK_SECONDS})
+      AND "status" = 'pending' AND "method" = 'card' AND ("payload"->>'announce') = 'true' AND "id" >= ${fromId}
+    ORDER BY "id" ASC LIMIT ${limit}`;
+  return rows.map((r) => ({ id: BigInt(r.id), ticketId: Number(r.ticketId) }));
+}
+
+export interface Fold {
+  summaryId: bigint;
+  /** Every ticket the summary lists now, in order. */
+  ticketIds: number[];
+  /** The announcements it took besides the one whose turn it was (now delivered as part of it). */
+  absorbed: bigint[];
+  /** A summary already shown (edited in place) or a new one. */
+  fresh: boolean;
+}
+
+/**
+ * Folds waiting announcements into the chat's burst summary, in the sender's own transaction, when
+ * the head announcement `head` is due: into the open summary while it has room (where messages can
+ * be edited; otherwise every summary is new and lists only what it brings), else a new one. The head
+ * row becomes the summary's message (method `summary`); the others are delivered with it. Only the
+ * head of a chat's send line gets here, so two folds of one chat never run at once.
+ */
+export async function foldAnnouncements(tx: Tx, chat: ChatAddress, head: bigint, waiting: readonly WaitingAnnouncement[], caps: ChannelCapabilities): Promise<Fold> {
+  const capacity = summaryCapacity(caps);
+  const open = caps.edits
+    ? await tx.$queryRaw<{ id: bigint; ticketIds: number[] }[]>`
+        SELECT "id", "ticketIds" FROM "SupportSummary"
+        WHERE "platform" = ${chat.platform}::"Platform" AND "chatExternalId" = ${chat.externalId}
+          AND "createdAt" > now() - make_interval(secs => ${SUMMARY_SPAN_SECONDS}) AND cardinality("ticketIds") < ${capacity}
+        ORDER BY "id" DESC LIMIT 1 FOR UPDATE`
+    : [];
+  const current = open[0];
+  const room = capacity - (current?.ticketIds.length ?? 0);
+  const taken = waiting.slice(0, Math.max(1, room));
+  const added = taken.map((w) => w.ticketId);
+  let summaryId: bigint;
+  let ticketIds: number[];
+  if (current) {
+    const rows = await tx.$queryRaw<{ ticketIds: number[] }[]>`
+      UPDATE "SupportSummary" SET "ticketIds" = "ticketIds" || ${added}::int[], "updatedAt" = now() WHERE "id" = ${current.id} RETURNING "ticketIds"`;
+    summaryId = BigInt(current.id);
+    ticketIds = rows[0]!.ticketIds.map(Number);
+  } else {
+    const rows = await tx.$queryRaw<{ id: bigint }[]>`
+      INSERT INTO "SupportSummary" ("platform", "chatExternalId", "ticketIds") VALUES (${chat.platform}::"Platform", ${chat.externalId}, ${added}::int[]) RETURNING "id"`;
+    summaryId = BigInt(rows[0]!.id);
+    ticketIds = added;
+  }
+  const absorbed = taken.map((w) => w.id).filter((id) => id !== head);
+  const summary = JSON.stringify({ op: 'summary', summaryId: summaryId.toString() });
+  await tx.$executeRaw`UPDATE "OutboundMessage" SET "method" = 'summary', "purpose" = 'summary', "payload" = ${summary}::jsonb, "updatedAt" = now() WHERE "id" = ${head}`;
+  if (absorbed.length) {
+    // Delivered as lines of the summary: no card of their own, and no card to refresh later.
+    await tx.$executeRaw`
+      UPDATE "OutboundMessage" SET "status" = 'sent', "sentAt" = now(), "purpose" = 'announce:summary',
+        "payload" = "payload" || jsonb_build_object('summaryId', ${summaryId.toString()}::text), "updatedAt" = now()
+      WHERE "id" = ANY(${absorbed.map(String)}::bigint[]) AND "status" = 'pending'`;
+  }
+  return { summaryId, ticketIds, absorbed, fresh: !current };
+}
+
+/** The tickets a summary lists. */
+export async function summaryTickets(tx: Pick<Tx, '$queryRaw'>, summaryId: bigint): Promise<number[]> {
+  const rows = await tx.$queryRaw<{ ticketIds: number[] }[]>`SELECT "ticketIds" FROM "SupportSummary" WHERE "id" = ${summaryId}`;
   return rows[0]?.ticketIds.map(Number) ?? [];
 }
 
@@ -63,21 +117,34 @@ export interface SummaryTicket {
   communeName: string;
 }
 
-/** The rolling summary: the burst's new tickets, each a tap (or a typed word) from its card. */
-export function renderSupportSummary(tickets: readonly SummaryTicket[], t: Translate): Message {
-  const lines = tickets.map((tk) => {
-    const flat = tk.text.replace(/\s+/g, ' ').trim();
-    const short = flat.length > SUMMARY_TEXT_CHARS ? `${flat.slice(0, SUMMARY_TEXT_CHARS - 1)}…` : flat;
-    return `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)} — ${userText(short)}`;
-  });
+/** Room kept for the title, the hint and (without buttons) the numbered choices. */
+const SUMMARY_FRAME_CHARS = 400;
+
+/**
+ * The rolling summary: the burst's new tickets, each a tap (or a typed number) from its card. Each
+ * line shows as much as fits in one message of the channel: code, commune and the start of the
+ * report; then shorter; at the least the code.
+ */
+export function renderSupportSummary(tickets: readonly SummaryTicket[], t: Translate, caps: Pick<ChannelCapabilities, 'maxTextLength' | 'buttons'>): Message {
   const first = tickets[0]?.code ?? '';
   const last = tickets.at(-1)?.code ?? '';
+  const choiceChars = caps.buttons ? 0 : tickets.reduce((n, tk) => n + tk.code.length + 6, 0);
+  const budget = caps.maxTextLength - SUMMARY_FRAME_CHARS - choiceChars;
+  const shapes: ((tk: SummaryTicket) => string)[] = [60, 30].map((chars) => (tk: SummaryTicket) => {
+    const flat = tk.text.replace(/\s+/g, ' ').trim();
+    const short = flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
+    return `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)} — ${userText(short)}`;
+  });
+  shapes.push((tk) => `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)}`, (tk) => `<b>${escapeHtml(tk.code)}</b>`);
+  // Visible length: the markup's tags do not count against the channel's limit.
+  const visible = (line: string) => line.replace(/<[^>]+>/g, '').length + 3;
+  const shape = shapes.find((s) => tickets.reduce((n, tk) => n + visible(s(tk)), 0) <= budget) ?? shapes.at(-1)!;
   const choices = [];
   for (let i = 0; i < tickets.length; i += 4) choices.push(tickets.slice(i, i + 4).map((tk) => ({ text: tk.code, data: `t:card:${tk.id}` })));
   return {
     blocks: [
       { kind: 'title', text: escapeHtml(t('summary-title', { count: tickets.length, first, last })) },
-      { kind: 'list', items: lines },
+      { kind: 'list', items: tickets.map(shape) },
       { kind: 'text', text: escapeHtml(t('summary-hint', { example: first })) },
     ],
     choices,

@@ -56,6 +56,9 @@ export function openDatabase(opts: DatabaseOptions): Database {
       statement_timeout: 15_000,
       query_timeout: 20_000,
       keepAlive: true,
+      // Prisma writes timestamps in UTC; SQL that compares them with now() must see UTC too,
+      // whatever time zone the server is set to.
+      options: '-c TimeZone=UTC',
     });
     const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000, timeout: 20_000 } });
     const url = opts.databaseUrl;

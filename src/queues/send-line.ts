@@ -77,6 +77,38 @@ export class SendLine {
     return this.redis.get(this.sentKey(id));
   }
 
+  /**
+   * Messages delivered as part of another (announcements folded into a burst summary): marked sent
+   * and out of the line at once, so the chat's next message does not wait for their jobs.
+   */
+  async settle(platform: string, chat: string, ids: readonly bigint[]): Promise<void> {
+    if (ids.length === 0) return;
+    const key = this.lineKey(platform, chat);
+    const multi = this.redis.multi();
+    for (const id of ids) {
+      multi.set(this.sentKey(id), '', 'PX', SENT_TTL_MS);
+      multi.lrem(key, 0, id.toString());
+    }
+    await multi.exec();
+  }
+
+  private announceKey(platform: string, chat: string): string {
+    return `${this.prefix}:announced:${this.database}:${platform}:${chat}`;
+  }
+
+  /** New-ticket cards sent to a chat in the last minute (the burst summary's threshold). */
+  async recentAnnouncements(platform: string, chat: string, now = Date.now()): Promise<number> {
+    const key = this.announceKey(platform, chat);
+    const [, [, count]] = (await this.redis.multi().zremrangebyscore(key, '-inf', now - 60_000).zcard(key).exec()) as [unknown, [unknown, number]];
+    return count;
+  }
+
+  /** Counts a new-ticket card sent to a chat now. */
+  async noteAnnouncement(platform: string, chat: string, id: bigint, now = Date.now()): Promise<void> {
+    const key = this.announceKey(platform, chat);
+    await this.redis.multi().zadd(key, now, id.toString()).pexpire(key, 120_000).exec();
+  }
+
   async rememberCard(platform: string, chat: string, field: string, messageId: string): Promise<void> {
     const key = this.cardKey(platform, chat);
     await this.redis.multi().hset(key, field, messageId).pexpire(key, CARD_TTL_MS).exec();

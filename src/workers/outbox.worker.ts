@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Settings } from '../settings.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { OutboundMessage } from '../generated/prisma/client.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
 import { htmlToPlain } from '../core/presentation/markup.js';
@@ -13,7 +13,7 @@ import type { AdminDirectory } from '../core/inbound.js';
 import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox-writer.js';
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
-import { renderSupportSummary, takeSummary } from '../core/support-summary.js';
+import { foldAnnouncements, renderSupportSummary, summaryCapacity, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
 import type { Queues } from '../queues/queues.js';
@@ -48,8 +48,8 @@ const MAX_INLINE_WAIT_MS = 2_500;
 /** A slot this late is given up for a fresh one. */
 const LATE_SLOT_MS = 25;
 
-/** How long the sender trusts what it read of a chat (kind, reachable). */
-const CHAT_INFO_TTL_MS = 5_000;
+/** How long the sender trusts what it read of a reachable chat (its kind, that it is reachable). */
+const CHAT_INFO_TTL_MS = 60_000;
 
 /** The row copy a job carries (queues.ts enqueueOutbox). */
 interface JobRowCopy {
@@ -87,6 +87,12 @@ interface SendState {
 const isDue = (status: string) => status === 'pending' || status === 'parked';
 
 class PermanentFailure extends Error {}
+
+/** A request to make, and under which name the sent message is remembered for later edits. */
+interface Built {
+  request: OutboundRequest;
+  remember?: string;
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -183,7 +189,61 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     return channel.capabilities.format === 'html' ? escapeHtml(line) : line;
   }
 
-  async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<OutboundRequest> {
+  /** A burst summary's message, drawn from the database now: every ticket it lists. */
+  async function drawSummary(tx: Tx, summaryId: bigint, ticketIds: readonly number[], chat: ChatAddress, caps: Channel['capabilities']): Promise<OutboundContent> {
+    const t = createTranslator('vi');
+    const now = deps.clock?.() ?? new Date();
+    const tickets = await tx.ticket.findMany({ where: { id: { in: [...ticketIds] } }, select: { id: true, code: true, text: true, commune: { select: { name: true } } }, orderBy: { id: 'asc' } });
+    const message = renderSupportSummary(tickets.map((tk) => ({ id: tk.id, code: tk.code, text: tk.text, communeName: tk.commune.name })), t, caps);
+    const prepared = await prepareMessage(tx, chat, message, caps, { now, t, audience: null, ticketId: null });
+    return prepared.parts[0] ?? { text: '' };
+  }
+
+  /** The message a summary is shown in, when it was sent before (edited in place then). */
+  async function summaryMessage(chat: ChatAddress, summaryId: bigint): Promise<string | null> {
+    const remembered = await deps.line.cardMessage(chat.platform, chat.externalId, `summary:${summaryId}`).catch(() => null);
+    if (remembered) return remembered;
+    const rows = await prisma.$queryRaw<{ sentMessageId: string }[]>`
+      SELECT "sentMessageId" FROM "OutboundMessage"
+      WHERE "platform" = ${chat.platform}::"Platform" AND "chatExternalId" = ${chat.externalId} AND "method" = 'summary'
+        AND ("payload"->>'summaryId') = ${summaryId.toString()} AND "sentMessageId" IS NOT NULL
+      ORDER BY "id" DESC LIMIT 1`;
+    return rows[0]?.sentMessageId ?? null;
+  }
+
+  /**
+   * A new ticket's announcement whose turn has come: its card, unless more announcements are
+   * waiting than the chat's cards a minute allow (settings.supportCards.perMinute) — then it and
+   * those waiting behind it become lines of one burst summary, edited in place as the burst goes on.
+   * Null: send the card.
+   */
+  async function announceOrFold(row: OutboundMessage, chat: ChatAddress, channel: Channel): Promise<Built | null> {
+    const caps = channel.capabilities;
+    const perMinute = deps.settings.supportCards.perMinute;
+    const recent = await deps.line.recentAnnouncements(chat.platform, chat.externalId).catch(() => 0);
+    const waiting = await waitingAnnouncements(prisma, chat, row.id, Math.max(summaryCapacity(caps), perMinute + 1));
+    if (waiting[0]?.id !== row.id || recent + waiting.length <= perMinute) {
+      await deps.line.noteAnnouncement(chat.platform, chat.externalId, row.id).catch(() => undefined);
+      return null;
+    }
+    const { fold, content } = await prisma.$transaction(async (tx) => {
+      const fold = await foldAnnouncements(tx, chat, row.id, waiting, caps);
+      return { fold, content: await drawSummary(tx, fold.summaryId, fold.ticketIds, chat, caps) };
+    });
+    // The folded announcements are delivered with this message: their jobs have nothing left to do.
+    await deps.line.settle(chat.platform, chat.externalId, fold.absorbed).catch(() => undefined);
+    await Promise.all(fold.absorbed.map((id) => deps.queues.outbox.remove(deps.queues.outboxJobId(id)).catch(() => 0)));
+    const remember = `summary:${fold.summaryId}`;
+    const shown = fold.fresh || !caps.edits ? null : await summaryMessage(chat, fold.summaryId);
+    return { request: shown ? { op: 'edit', chat, messageId: shown, content } : { op: 'send', chat, content }, remember };
+  }
+
+  async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<Built> {
+    const request = await buildPlain(row, payload, chat, channel, progress);
+    return request && 'request' in request ? request : { request: request as OutboundRequest };
+  }
+
+  async function buildPlain(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<OutboundRequest | Built> {
     const resume = progress ? { resume: progress } : {};
     switch (payload.op) {
       case 'send': {
@@ -213,25 +273,21 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         return { op: 'send', chat, content: { text: caption }, ...resume };
       }
       case 'summary': {
-        // Redrawn from the database at send time: it shows every ticket added until now.
-        const t = createTranslator('vi');
-        const now = deps.clock?.() ?? new Date();
+        // A summary message tried again: redrawn from the database, with every ticket it lists now.
         const caps = channel.capabilities;
         const summaryId = BigInt(payload.summaryId);
-        const prepared = await prisma.$transaction(async (tx) => {
-          const ids = await takeSummary(tx, summaryId);
-          const tickets = await tx.ticket.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, text: true, commune: { select: { name: true } } }, orderBy: { id: 'asc' } });
-          const message = renderSupportSummary(tickets.map((tk) => ({ id: tk.id, code: tk.code, text: tk.text, communeName: tk.commune.name })), t);
-          return prepareMessage(tx, chat, message, caps, { now, t, audience: null, ticketId: null });
-        });
-        const content = prepared.parts[0] ?? { text: '' };
-        if (progress || !caps.edits) return { op: 'send', chat, content, ...resume };
-        const shown = await deps.line.cardMessage(chat.platform, chat.externalId, `summary:${summaryId}`).catch(() => null);
-        if (shown) return { op: 'edit', chat, messageId: shown, content };
-        return { op: 'send', chat, content };
+        const content = await prisma.$transaction(async (tx) => drawSummary(tx, summaryId, await summaryTickets(tx, summaryId), chat, caps));
+        const remember = `summary:${summaryId}`;
+        if (progress || !caps.edits) return { request: { op: 'send', chat, content, ...resume }, remember };
+        const shown = await summaryMessage(chat, summaryId);
+        return { request: shown ? { op: 'edit', chat, messageId: shown, content } : { op: 'send', chat, content }, remember };
       }
       case 'card': {
         if (row.ticketId === null) throw new PermanentFailure('card without ticket');
+        if (payload.announce && !progress) {
+          const folded = await announceOrFold(row, chat, channel);
+          if (folded) return folded;
+        }
         const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: row.ticketId }, include: ticketView });
         const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: chat.platform, externalId: chat.externalId } } });
         const t = createTranslator(isLocale(chatRow?.locale) ? chatRow.locale : 'vi');
@@ -241,7 +297,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         const prepared = await prisma.$transaction((tx) => prepareMessage(tx, chat, message, caps, { now, t, audience: null, ticketId: row.ticketId }));
         const content = prepared.parts[0] ?? { text: '' };
         // Half posted (a file went out, its text did not): finish posting it rather than edit.
-        if (progress) return { op: 'send', chat, content, resume: progress };
+        if (progress) return { request: { op: 'send', chat, content, resume: progress }, remember: `${row.ticketId}:${row.purpose}` };
         // The card lives in one message per chat, edited in place once it exists.
         if (!caps.edits) return { op: 'send', chat, content };
         const remembered = await deps.line.cardMessage(chat.platform, chat.externalId, `${row.ticketId}:${row.purpose}`).catch(() => null);
@@ -251,8 +307,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
               where: { platform: chat.platform, chatExternalId: chat.externalId, ticketId: row.ticketId, purpose: row.purpose, status: 'sent', sentMessageId: { not: null } },
               orderBy: { id: 'desc' },
             });
-        if (previous?.sentMessageId) return { op: 'edit', chat, messageId: previous.sentMessageId, content };
-        return { op: 'send', chat, content };
+        const remember = `${row.ticketId}:${row.purpose}`;
+        if (previous?.sentMessageId) return { request: { op: 'edit', chat, messageId: previous.sentMessageId, content }, remember };
+        return { request: { op: 'send', chat, content }, remember };
       }
     }
   }
@@ -283,7 +340,11 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     logger.info({ from, to }, 'chat migrated to a supergroup; its link and pending messages moved');
   }
 
-  /** Chats' kind and reachability, read at most every few seconds per chat. */
+  /**
+   * Chats' kind and reachability. A reachable chat is trusted for a minute (a 403 then marks it and
+   * is forgotten here at once); an unreachable one is read again every time, so a chat that takes
+   * the bot back is written to as soon as its row says so.
+   */
   const chatInfo = new Map<string, { at: number; kind: string | null; active: boolean | null }>();
   async function chatState(platform: Platform, externalId: string): Promise<{ kind: string | null; active: boolean | null }> {
     const key = `${platform}:${externalId}`;
@@ -292,16 +353,16 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const row = await prisma.chat.findUnique({ where: { platform_externalId: { platform, externalId } }, select: { kind: true, active: true } });
     const info = { at: Date.now(), kind: row?.kind ?? null, active: row?.active ?? null };
     if (chatInfo.size > 10_000) chatInfo.clear();
-    chatInfo.set(key, info);
+    if (info.active !== false) chatInfo.set(key, info);
     return info;
   }
   const forgetChat = (platform: Platform, externalId: string) => chatInfo.delete(`${platform}:${externalId}`);
 
   /** The row the job is about: the copy its job carries on a first try, else the database's. */
-  async function loadRow(id: bigint, job: Job): Promise<OutboundMessage | null> {
+  async function loadRow(id: bigint, job: Job): Promise<{ row: OutboundMessage | null; fromCopy: boolean }> {
     const copy = (job.data as { row?: JobRowCopy }).row;
     if (copy && job.attemptsMade === 0 && (job.data as SendState).notBefore === undefined) {
-      return {
+      const row = {
         id,
         platform: copy.platform,
         chatExternalId: copy.chatExternalId,
@@ -323,8 +384,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         unconfirmed: 0,
         partsSent: 0,
       } as OutboundMessage;
+      return { row, fromCopy: true };
     }
-    return prisma.outboundMessage.findUnique({ where: { id } });
+    return { row: await prisma.outboundMessage.findUnique({ where: { id } }), fromCopy: false };
   }
 
   /** Out of its chat's line (delivered, failed for good, parked): the next message's turn. */
@@ -345,7 +407,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   return async function processOutbox(job: Job, token?: string): Promise<string> {
     const { outboxId } = OutboxJob.parse(job.data);
     const state = job.data as SendState;
-    const row = await loadRow(BigInt(outboxId), job);
+    let { row, fromCopy } = await loadRow(BigInt(outboxId), job);
     if (!row || !isDue(row.status)) {
       if (row) await leaveLine(row);
       return 'skipped';
@@ -407,6 +469,16 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             throw new Error('not its turn yet');
           }
         }
+        if (fromCopy && payload.op === 'card' && payload.announce) {
+          // An announcement read from its job's copy may have been folded into a burst summary
+          // while it waited: at its turn, the row says.
+          const fresh = await prisma.outboundMessage.findUnique({ where: { id: row.id } });
+          if (!fresh || !isDue(fresh.status)) {
+            await leaveLine(row);
+            return 'skipped';
+          }
+          row = fresh;
+        }
         slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits);
         if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await handBack(slot, { ...job.data, slot });
       }
@@ -415,8 +487,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     // Calls of this message an earlier try got accepted (a file before its text) are not made again.
     let progress: DeliveryProgress | undefined = row.partsSent > 0 ? { calls: row.partsSent, messageId: row.sentMessageId } : undefined;
     let request: OutboundRequest;
+    let remember: string | undefined;
     try {
-      request = await buildRequest(row, payload, chat, channel, progress);
+      ({ request, remember } = await buildRequest(row, payload, chat, channel, progress));
     } catch (err) {
       if (err instanceof PermanentFailure) {
         await markFailed(row, err.message, 'always');
@@ -470,7 +543,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             if (hop > 0) throw err;
             await moveChat(row.platform, chat.externalId, f.newChatId);
             chat = { platform: row.platform, externalId: f.newChatId };
-            request = await buildRequest(row, payload, chat, channel, progress);
+            ({ request, remember } = await buildRequest(row, payload, chat, channel, progress));
             continue;
           }
           case 'forbidden':
@@ -507,12 +580,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       // Marked in Redis at once (a job run again never sends it twice), in the database in a batch.
       await deps.line.markSent(row.id, result.messageId).catch(() => undefined);
       deps.sent.add({ id: row.id, messageId: result.messageId, chat: chat.externalId, at: new Date() });
-      if (payload.op === 'card' && result.messageId && row.ticketId !== null && row.purpose) {
-        await deps.line.rememberCard(row.platform, chat.externalId, `${row.ticketId}:${row.purpose}`, result.messageId).catch(() => undefined);
-      }
-      if (payload.op === 'summary' && result.messageId) {
-        await deps.line.rememberCard(row.platform, chat.externalId, `summary:${payload.summaryId}`, result.messageId).catch(() => undefined);
-      }
+      if (remember && result.messageId) await deps.line.rememberCard(row.platform, chat.externalId, remember, result.messageId).catch(() => undefined);
       if (!unpaced) await leaveLine({ ...row, chatExternalId: chat.externalId });
       if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
       return 'sent';

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SupportSummary" DROP COLUMN "refreshPending";
