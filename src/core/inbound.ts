@@ -8,7 +8,7 @@ import type { Chat, Person } from '../generated/prisma/client.js';
 import { answerEditedMessage } from './features/edited.js';
 import { handleMembership } from './features/membership.js';
 import { answerPrompt, handleReply, pressChoice, type PromptKind, PROMPTS } from './features/tickets.js';
-import { resolveChat, resolvePerson, unitOf } from './identity.js';
+import { lookUp, resolveChat, resolvePerson, unitOf } from './identity.js';
 import type { OutboxWriter } from './outbox-writer.js';
 import type { ChatAddress, Inbound, InboundMessage } from './port.js';
 import { COMMANDS, routeTextCommand } from './router.js';
@@ -45,13 +45,14 @@ export interface UnitOfWork {
 export async function handleInbound(deps: CoreDeps, uow: UnitOfWork, inbound: Inbound, log: Record<string, unknown> = {}): Promise<void> {
   const { tx } = uow;
   const sender = inbound.kind === 'membership' ? inbound.by : inbound.sender;
-  let chat = await resolveChat(tx, inbound.chat);
+  const known = await lookUp(tx, inbound.chat, sender);
+  let chat = await resolveChat(tx, inbound.chat, known.chat);
   if (!chat.active && inbound.kind !== 'membership') {
     // A chat marked inactive after a 403 talks to us again: it is reachable.
     chat = await tx.chat.update({ where: { id: chat.id }, data: { active: true } });
   }
-  const person = await resolvePerson(tx, sender);
-  const scope = scopeFor(deps, uow, chat, person, inbound, log);
+  const person = await resolvePerson(tx, sender, known.person);
+  const scope = { ...scopeFor(deps, uow, chat, person, inbound, log), supportChats: known.supportChats };
   switch (inbound.kind) {
     case 'membership':
       return handleMembership(scope, inbound.joined);

@@ -24,6 +24,8 @@ export interface Scope {
   person: Person;
   isAdmin: boolean;
   admins: AdminDirectory;
+  /** The active support-team chats as read with the chat and the person (identity.lookUp), when they were. */
+  supportChats?: readonly Chat[];
 }
 
 export function addressOf(chat: Pick<Chat, 'platform' | 'externalId'>): ChatAddress {

@@ -8,6 +8,12 @@ import { addressOf, type Scope } from './scope.js';
 
 /** A summary collects the new tickets of this long (real time), then a new one begins. */
 const SUMMARY_SPAN_SECONDS = 10 * 60;
+/**
+ * A summary with room for more is edited at most this often: the announcements of a steady stream
+ * gather for a few seconds and go in one edit, so edits never eat a group's budget of messages a
+ * minute (20 where the platform limits groups so) that new summaries, cards and answers need.
+ */
+export const SUMMARY_EDIT_GAP_MS = 5_000;
 /** Waiting announcements older than this are not folded (they go out as cards in their turn). */
 const FOLD_LOOKBACK_SECONDS = 24 * 60 * 60;
 
@@ -23,7 +29,7 @@ export async function announceToSupport(scope: Scope, chats: readonly Chat[], ti
   for (const chat of chats) await scope.out.card(addressOf(chat), ticketId, 'support', { announce: true });
 }
 
-/** Tickets one summary lists at most: all with a button each where there are buttons (Telegram: 100 a message). */
+/** Tickets one summary lists at most: each with its own button where there are buttons (100 to a message). */
 export function summaryCapacity(caps: ChannelCapabilities): number {
   return caps.buttons ? 100 : 30;
 }

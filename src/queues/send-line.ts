@@ -56,6 +56,44 @@ export class SendLine {
     return { position: again ?? 0, head: await this.redis.lindex(key, 0) };
   }
 
+  /**
+   * A message's first look, in one round trip: the platform's message id when it was delivered
+   * already ('' without one), else its place in its chat's line (0 = its turn), joining the line at
+   * the end when it is not in it (its job came from the sweep, or Redis lost the line).
+   */
+  async begin(platform: string, chat: string, id: bigint): Promise<{ sentAs: string | null; position: number; head: string | null }> {
+    const reply = (await this.redis.eval(BEGIN, 2, this.lineKey(platform, chat), this.sentKey(id), id.toString(), LINE_TTL_MS)) as [number, string | number | null, string | null];
+    if (reply[0] === 1) return { sentAs: String(reply[1] ?? ''), position: 0, head: null };
+    return { sentAs: null, position: Number(reply[1] ?? 0), head: reply[2] ?? null };
+  }
+
+  /**
+   * After the platform accepted a message, in one round trip: its sent mark, the chat's next slot
+   * pushed out to `pace.until` (the gap counted from the answer), the card's message id remembered,
+   * and — unless it never joined a line — out of the line. Returns the message now at the line's
+   * head, for the caller to wake.
+   */
+  async finish(o: { platform: string; chat: string; id: bigint; messageId: string | null; pace: { key: string; until: number } | null; card: { field: string; messageId: string } | null; leave: boolean }): Promise<string | null> {
+    const head = await this.redis.eval(
+      FINISH,
+      4,
+      this.sentKey(o.id),
+      this.lineKey(o.platform, o.chat),
+      o.pace?.key ?? this.sentKey(o.id),
+      this.cardKey(o.platform, o.chat),
+      o.messageId ?? '',
+      SENT_TTL_MS,
+      o.pace?.until ?? 0,
+      o.pace ? Math.max(1, o.pace.until - Date.now()) + 60_000 : 0,
+      o.leave ? 1 : 0,
+      o.id.toString(),
+      o.card?.field ?? '',
+      o.card?.messageId ?? '',
+      CARD_TTL_MS,
+    );
+    return typeof head === 'string' ? head : null;
+  }
+
   /** Leaves the line (delivered, failed for good, or parked) and wakes the message now at its head. */
   async leave(platform: string, chat: string, id: bigint, wake: (nextId: string) => Promise<void>): Promise<void> {
     const key = this.lineKey(platform, chat);
@@ -66,10 +104,6 @@ export class SendLine {
   /** Takes a stale head away (a message no longer due), so the line moves. */
   async drop(platform: string, chat: string, id: string): Promise<void> {
     await this.redis.lrem(this.lineKey(platform, chat), 0, id);
-  }
-
-  async markSent(id: bigint, messageId: string | null): Promise<void> {
-    await this.redis.set(this.sentKey(id), messageId ?? '', 'PX', SENT_TTL_MS);
   }
 
   /** The platform's message id when the message was already delivered ('' without one), else null. */
@@ -109,9 +143,19 @@ export class SendLine {
     await this.redis.multi().zadd(key, now, id.toString()).pexpire(key, 120_000).exec();
   }
 
-  async rememberCard(platform: string, chat: string, field: string, messageId: string): Promise<void> {
-    const key = this.cardKey(platform, chat);
-    await this.redis.multi().hset(key, field, messageId).pexpire(key, CARD_TTL_MS).exec();
+  private holdKey(platform: string, chat: string): string {
+    return `${this.prefix}:summary-hold:${this.database}:${platform}:${chat}`;
+  }
+
+  /** Announcements to a chat wait until `until`: its burst summary was just drawn and has room for more. */
+  async holdSummary(platform: string, chat: string, until: number): Promise<void> {
+    await this.redis.set(this.holdKey(platform, chat), String(until), 'PX', Math.max(1, Math.ceil(until - Date.now())));
+  }
+
+  /** Until when announcements to a chat wait (see holdSummary), or null. */
+  async summaryHeldUntil(platform: string, chat: string): Promise<number | null> {
+    const until = await this.redis.get(this.holdKey(platform, chat));
+    return until ? Number(until) : null;
   }
 
   async cardMessage(platform: string, chat: string, field: string): Promise<string | null> {
@@ -122,8 +166,42 @@ export class SendLine {
 /** A delayed job, woken now (a message whose turn came); a waiting or active one is left alone. */
 export async function wakeJob(queue: Queue, jobId: string): Promise<void> {
   const job = await queue.getJob(jobId);
-  if (job && (await job.isDelayed())) await job.promote();
+  // Promoting refuses a job that is not delayed (waiting or running already): nothing to wake.
+  if (job) await job.promote().catch(() => undefined);
 }
+
+// KEYS: line, sent mark. ARGV: id, line ttl. Returns {1, message id} when sent, else {0, position, head}.
+const BEGIN = `
+local sent = redis.call('GET', KEYS[2])
+if sent then return {1, sent} end
+local pos = redis.call('LPOS', KEYS[1], ARGV[1])
+if not pos then
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  pos = redis.call('LPOS', KEYS[1], ARGV[1])
+end
+return {0, pos, redis.call('LINDEX', KEYS[1], 0)}
+`;
+
+// KEYS: sent mark, line, chat's next slot, cards. ARGV: message id, sent ttl, slot not before (0: none),
+// its ttl, leave (1/0), id, card field ('' : none), card message id, cards ttl. Returns the line's head.
+const FINISH = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local untilAt = tonumber(ARGV[3])
+if untilAt > 0 then
+  local nextAt = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if untilAt > nextAt then redis.call('SET', KEYS[3], tostring(untilAt), 'PX', math.ceil(tonumber(ARGV[4]))) end
+end
+if ARGV[7] ~= '' and ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[7], ARGV[8])
+  redis.call('PEXPIRE', KEYS[4], ARGV[9])
+end
+if ARGV[5] == '1' then
+  redis.call('LREM', KEYS[2], 0, ARGV[6])
+  return redis.call('LINDEX', KEYS[2], 0)
+end
+return false
+`;
 
 const LINE_TTL_MS = 7 * 24 * 60 * 60_000;
 const SENT_TTL_MS = 3 * 24 * 60 * 60_000;

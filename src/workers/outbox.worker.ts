@@ -13,7 +13,7 @@ import type { AdminDirectory } from '../core/inbound.js';
 import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox-writer.js';
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
-import { foldAnnouncements, renderSupportSummary, summaryCapacity, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
+import { foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryCapacity, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
 import type { Queues } from '../queues/queues.js';
@@ -47,6 +47,8 @@ export interface OutboxDeps {
 const MAX_INLINE_WAIT_MS = 2_500;
 /** A slot this late is given up for a fresh one. */
 const LATE_SLOT_MS = 25;
+/** Calls that answer a press or tidy a message: they take no turn in a chat's line and no slot. */
+const UNPACED_OPS: ReadonlySet<string> = new Set(['answer_action', 'clear_buttons']);
 
 /** How long the sender trusts what it read of a reachable chat (its kind, that it is reachable). */
 const CHAT_INFO_TTL_MS = 60_000;
@@ -232,6 +234,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     });
     // The folded announcements are delivered with this message: their jobs have nothing left to do.
     await deps.line.settle(chat.platform, chat.externalId, fold.absorbed).catch(() => undefined);
+    // With room left, the next announcements gather for a few seconds and go in one edit.
+    if (caps.edits && fold.ticketIds.length < summaryCapacity(caps)) await deps.line.holdSummary(chat.platform, chat.externalId, Date.now() + SUMMARY_EDIT_GAP_MS).catch(() => undefined);
     await Promise.all(fold.absorbed.map((id) => deps.queues.outbox.remove(deps.queues.outboxJobId(id)).catch(() => 0)));
     const remember = `summary:${fold.summaryId}`;
     const shown = fold.fresh || !caps.edits ? null : await summaryMessage(chat, fold.summaryId);
@@ -413,7 +417,10 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       return 'skipped';
     }
     // Delivered already, and only its record is on its way (or was lost with a crash): never again.
-    const sentAs = await deps.line.sentAs(row.id);
+    // A paced message on its first look learns its place in its chat's line in the same round trip.
+    const firstLook = !UNPACED_OPS.has((row.payload as unknown as OutboxPayload).op) && state.slot === undefined && state.notBefore === undefined;
+    const begun = firstLook ? await deps.line.begin(row.platform, row.chatExternalId, row.id) : null;
+    const sentAs = begun ? begun.sentAs : await deps.line.sentAs(row.id);
     if (sentAs !== null) {
       deps.sent.add({ id: row.id, messageId: sentAs || null, chat: row.chatExternalId, at: new Date() });
       await leaveLine(row);
@@ -443,7 +450,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
 
     let slot: number | null = null;
     const isGroup = chatRow.kind ? chatRow.kind === 'group' : channel.isGroupAddress(row.chatExternalId);
-    const unpaced = payload.op === 'answer_action' || payload.op === 'clear_buttons';
+    const unpaced = UNPACED_OPS.has(payload.op);
     const interval = unpaced ? 0 : channel.limits.chatIntervalMs;
     if (!unpaced) {
       if (state.notBefore !== undefined && state.notBefore > Date.now()) {
@@ -458,7 +465,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       } else {
         // Its turn in the chat's line: messages to one chat go out in the order they were committed.
         // Not yet: wait (handed back to Redis) until the one ahead wakes it, or about its turn.
-        const place = await deps.line.place(row.platform, chat.externalId, row.id);
+        const place = begun ?? (await deps.line.place(row.platform, chat.externalId, row.id));
         if (place.position > 0) {
           if (place.head && place.head !== row.id.toString()) {
             const since = (state as { waitingSince?: number; waitingBehind?: string }).waitingBehind === place.head ? ((state as { waitingSince?: number }).waitingSince ?? Date.now()) : Date.now();
@@ -467,6 +474,15 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             if (token) await handBack(Date.now() + wait, { ...job.data, waitingBehind: place.head, waitingSince: since });
             await sleep(wait);
             throw new Error('not its turn yet');
+          }
+        }
+        if (payload.op === 'card' && payload.announce && row.partsSent === 0) {
+          // The chat's burst summary was drawn moments ago and has room: this announcement waits a
+          // little (at the head of its line), so those behind it join the same edit.
+          const held = await deps.line.summaryHeldUntil(row.platform, chat.externalId).catch(() => null);
+          if (held !== null && held > Date.now()) {
+            if (token) await handBack(held, { ...job.data, notBefore: held });
+            await sleep(held - Date.now());
           }
         }
         if (fromCopy && payload.op === 'card' && payload.announce) {
@@ -574,14 +590,23 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           }
         }
       }
-      // The gap counts from the answer (the platform had the message by then), set before the
-      // next in line may reserve: a slow call cannot squeeze two messages closer than the interval.
-      if (interval > 0) await deps.pacer.pushBack(row.platform, chat.externalId, Date.now() + interval).catch(() => undefined);
-      // Marked in Redis at once (a job run again never sends it twice), in the database in a batch.
-      await deps.line.markSent(row.id, result.messageId).catch(() => undefined);
+      // In one round trip: marked sent in Redis at once (a job run again never sends it twice; the
+      // database row is marked in a batch), the gap counted from the answer (the platform had the
+      // message by then) set before the next in line may reserve, so a slow call cannot squeeze two
+      // messages closer than the interval; the card's message remembered; out of the line.
+      const next = await deps.line
+        .finish({
+          platform: row.platform,
+          chat: chat.externalId,
+          id: row.id,
+          messageId: result.messageId,
+          pace: interval > 0 ? { key: deps.pacer.key(row.platform, chat.externalId), until: Date.now() + interval } : null,
+          card: remember && result.messageId ? { field: remember, messageId: result.messageId } : null,
+          leave: !unpaced,
+        })
+        .catch(() => null);
       deps.sent.add({ id: row.id, messageId: result.messageId, chat: chat.externalId, at: new Date() });
-      if (remember && result.messageId) await deps.line.rememberCard(row.platform, chat.externalId, remember, result.messageId).catch(() => undefined);
-      if (!unpaced) await leaveLine({ ...row, chatExternalId: chat.externalId });
+      if (next) await wakeJob(deps.queues.outbox, deps.queues.outboxJobId(next)).catch(() => undefined);
       if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
       return 'sent';
     }

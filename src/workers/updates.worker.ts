@@ -51,6 +51,16 @@ interface BatchOutcome {
   processed: bigint[];
 }
 
+/** An update handled alone, without a savepoint, failed: its transaction is rolled back whole. */
+class SoloFailure extends Error {
+  constructor(
+    readonly row: ClaimedRow,
+    override readonly cause: unknown,
+  ) {
+    super(describeFailure(cause));
+  }
+}
+
 /** The chat key of a row; a payload the platform cannot read has none (it never throws). */
 function chatKeyOfRow(deps: UpdatesDeps, row: { platform: Platform; chatKey: string | null; payload: unknown }): string | null {
   if (row.chatKey !== null) return row.chatKey;
@@ -100,31 +110,66 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
 
   /**
    * Handles a batch of stored updates in one transaction: this job's own row first, then the oldest
-   * others nobody has tried yet (rows another batch holds are skipped). Each update runs in its own
-   * savepoint, so one that fails rolls back alone. A chat's updates keep their order: one whose chat
+   * others nobody has tried yet (rows another batch holds are skipped). Each update of a batch of
+   * several runs in its own savepoint, so one that fails rolls back alone; an update alone in its
+   * batch needs none (its failure rolls back the transaction and is closed in one of its own). A chat's updates keep their order: one whose chat
    * has an earlier unhandled update outside the batch waits, and so do its chat's later ones in it.
    * One commit for the batch instead of one per update.
    */
   async function handleBatch(ownId: bigint): Promise<BatchOutcome> {
+    try {
+      return await claimAndHandle(ownId);
+    } catch (err) {
+      if (!(err instanceof SoloFailure)) throw err;
+      const empty = { rows: [], wakeups: [], processed: [] };
+      // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
+      if (classifyFailure(err.cause) === 'retryable') return { own: 'retry', ownError: err.cause, ...empty };
+      // Fails the same way every time: closed with its error, in a transaction of its own.
+      return deps.prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<ClaimedRow[]>`
+          SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error" FROM "InboundUpdate"
+          WHERE "id" = ${ownId} AND "processedAt" IS NULL FOR UPDATE`;
+        const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [] };
+        if (rows[0]) await closeFailed(tx, { ...rows[0], id: BigInt(rows[0].id) }, err.cause, outcome);
+        return outcome;
+      });
+    }
+  }
+
+  async function claimAndHandle(ownId: bigint): Promise<BatchOutcome> {
     return deps.prisma.$transaction(async (tx) => {
-      const claimed = await tx.$queryRaw<ClaimedRow[]>`
-        SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error"
-        FROM "InboundUpdate"
-        WHERE "processedAt" IS NULL AND ("id" = ${ownId} OR ("attempts" = 0 AND "error" IS NULL))
-        ORDER BY ("id" = ${ownId}) DESC, "id" ASC
-        LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED`;
+      // The batch, locked, each row with the earliest unhandled update of its chat outside the batch
+      // (within its hold time): one statement.
+      const now = Date.now();
+      const claimed = await tx.$queryRaw<(ClaimedRow & { earlier: bigint | null })[]>`
+        WITH "claimed" AS (
+          SELECT "id", "platform", "chatKey", "payload", "error"
+          FROM "InboundUpdate"
+          WHERE "processedAt" IS NULL AND ("id" = ${ownId} OR ("attempts" = 0 AND "error" IS NULL))
+          ORDER BY ("id" = ${ownId}) DESC, "id" ASC
+          LIMIT ${batchSize}
+          FOR UPDATE SKIP LOCKED)
+        SELECT c."id", c."platform"::text AS "platform", c."chatKey", c."payload", c."error",
+          (SELECT min(o."id") FROM "InboundUpdate" o
+            WHERE c."chatKey" IS NOT NULL AND o."processedAt" IS NULL AND o."platform" = c."platform" AND o."chatKey" = c."chatKey"
+              AND o."id" < c."id" AND o."id" NOT IN (SELECT "id" FROM "claimed")
+              AND ((o."error" IS NULL AND o."receivedAt" > ${new Date(now - ORDER_WAIT_MS)})
+                OR (o."error" IS NOT NULL AND o."error" NOT LIKE 'gave up%' AND o."receivedAt" > ${new Date(now - failedHoldMs)}))) AS "earlier"
+        FROM "claimed" c`;
       // Drivers differ in how they return int8 (bigint, number, text): one form from here on.
-      for (const r of claimed) r.id = BigInt(r.id);
+      for (const r of claimed) {
+        r.id = BigInt(r.id);
+        r.earlier = r.earlier === null ? null : BigInt(r.earlier);
+      }
       const outcome: BatchOutcome = { own: claimed.some((r) => r.id === ownId) ? 'processed' : 'not-claimed', rows: [], wakeups: [], processed: [], ownError: null };
       if (claimed.length === 0) return outcome;
       claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
 
-      // Earlier unhandled updates of the same chats outside this batch (within their hold times).
-      const keys = [...new Set(claimed.map((r) => chatKeyOfRow(deps, r)).filter((k): k is string => k !== null))];
+      // Rows stored before the chat key had its own column: their chats' earlier updates, the old way.
+      const legacy = claimed.filter((r) => r.chatKey === null);
+      const keys = [...new Set(legacy.map((r) => chatKeyOfRow(deps, r)).filter((k): k is string => k !== null))];
       const firstOutside = new Map<string, bigint>();
       if (keys.length) {
-        const now = Date.now();
         const rows = await tx.$queryRaw<{ platform: string; chatKey: string; first: bigint }[]>`
           SELECT "platform"::text AS "platform", "chatKey", min("id") AS "first" FROM "InboundUpdate"
           WHERE "processedAt" IS NULL AND "chatKey" = ANY(${keys}) AND NOT ("id" = ANY(${claimed.map((r) => r.id.toString())}::bigint[]))
@@ -138,7 +183,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       for (const row of claimed) {
         const key = chatKeyOfRow(deps, row);
         const chat = key === null ? null : `${row.platform}:${key}`;
-        const earlier = chat ? firstOutside.get(chat) : undefined;
+        const earlier = row.earlier ?? (chat ? firstOutside.get(chat) : undefined);
         if (chat && (held.has(chat) || (earlier !== undefined && earlier < row.id))) {
           // Not its turn: it runs after the earlier update of its chat (its own job comes back for it).
           if (chat) held.add(chat);
@@ -147,8 +192,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         }
         const now = clock();
         const out = new OutboxWriter(tx, deps.platforms, now);
-        await tx.$executeRaw`SAVEPOINT "update"`;
-        try {
+        const run = async () => {
           const plugin = deps.platforms.get(row.platform as Platform);
           if (plugin) {
             const inbound = plugin.toInbound(row.payload);
@@ -157,10 +201,24 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
           } else {
             deps.logger.warn({ platform: row.platform, inboundId: row.id.toString() }, 'no plug-in for platform; update marked processed');
           }
-          await tx.$executeRaw`RELEASE SAVEPOINT "update"`;
           outcome.processed.push(row.id);
           outcome.rows.push(...out.rows);
           outcome.wakeups.push(...out.wakeups);
+        };
+        if (claimed.length === 1 && row.id === ownId) {
+          // Alone in its batch (the usual case when reports do not crowd in): no savepoint. A failure
+          // rolls the whole transaction back and is dealt with after it (handleBatch).
+          try {
+            await run();
+          } catch (err) {
+            throw new SoloFailure(row, err);
+          }
+          continue;
+        }
+        await tx.$executeRaw`SAVEPOINT "update"`;
+        try {
+          await run();
+          await tx.$executeRaw`RELEASE SAVEPOINT "update"`;
         } catch (err) {
           await tx.$executeRaw`ROLLBACK TO SAVEPOINT "update"`;
           if (classifyFailure(err) === 'retryable') {

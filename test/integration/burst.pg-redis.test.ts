@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUMMARY_EDIT_GAP_MS } from '../../src/core/support-summary.js';
 import { startBotApiEmulator, type BotApiEmulator } from '../../tools/telegram-emulator/index.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
@@ -58,6 +59,12 @@ describe('a burst of reports and the support group (PostgreSQL + Redis + Bot API
     const folded = await h.app.db.prisma.outboundMessage.count({ where: { purpose: 'announce:summary', status: 'sent' } });
     const heads = await h.app.db.prisma.outboundMessage.count({ where: { purpose: 'summary' } });
     expect(folded + heads + cards.length).toBe(12);
+    // With room left, the summary gathers new tickets for a few seconds between edits: a steady
+    // stream never spends the group's minute budget on an edit per ticket.
+    const edits = emu.calls('editMessageText').filter((c) => String(c.params.chat_id) === String(support) && c.params.message_id === summary.message_id);
+    const sent = emu.calls('sendMessage').find((c) => String(c.params.chat_id) === String(support) && /kiến nghị mới/.test(String(c.params.text)));
+    const drawnAt = [sent!.at, ...edits.map((c) => c.at)];
+    for (let i = 1; i < drawnAt.length; i++) expect(drawnAt[i]! - drawnAt[i - 1]!).toBeGreaterThanOrEqual(SUMMARY_EDIT_GAP_MS - 50);
     console.info(`[burst] 12 reports: ${cards.length} cards + 1 summary message (${emu.calls('editMessageText').filter((c) => String(c.params.chat_id) === String(support)).length} edits, ${heads} draws)`);
 
     // One tap on a code in the summary posts that ticket's card, with its actions.

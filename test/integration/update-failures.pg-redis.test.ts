@@ -68,10 +68,34 @@ describe('updates whose handling fails (PostgreSQL + Redis + Bot API emulator)',
     expect(after.attempts).toBe(1);
     expect(after.error).toBeNull();
     expect(await h.app.db.prisma.ticket.count()).toBe(1);
-    // BullMQ saw a completed job, not a failed one waiting for its next attempt.
-    const job = await h.app.queues.updates.getJob(h.app.queues.updateJobId(failed.id));
-    expect(await job?.getState()).toBe('completed');
-    expect(job?.returnvalue).toBe('failed');
+    // BullMQ never saw a failure to retry. The update's own job completed — as 'failed', or as
+    // 'duplicate' when the batch of the /phieu after it closed the row first — or that batch removed it.
+    const settled = await eventually(async () => {
+      const job = await h.app.queues.updates.getJob(h.app.queues.updateJobId(failed.id));
+      if (!job) return { state: 'removed', returnvalue: null, failedReason: undefined };
+      const state = await job.getState();
+      return state === 'completed' || state === 'failed' ? { state, returnvalue: job.returnvalue as string, failedReason: job.failedReason } : undefined;
+    }, 'update job settled');
+    expect(settled.state).not.toBe('failed');
+    expect(settled.failedReason ?? '').toBe('');
+    if (settled.state === 'completed') expect(['failed', 'duplicate']).toContain(settled.returnvalue);
+  });
+
+  it('the same, for an update alone in its transaction (no savepoint): closed in a transaction of its own', async () => {
+    const tickets = await h.app.db.prisma.ticket.count();
+    const before = emu.botMessages(commune).length;
+    const bad = await emu.sendUserMessage({ chatId: commune, userId: official, text: '/baocao [độc] Đèn đường hỏng cả tuyến' });
+    const failed = await processed(bad.update_id!, 'lone failed update closed');
+    expect(failed.attempts).toBe(1);
+    expect(failed.error).toMatch(/^failed: PrismaClientKnownRequestError P\d{4} \(23514\)/);
+    const sorry = await eventually(async () => emu.botMessages(commune).slice(before).find((m) => /Xin lỗi, không xử lý được yêu cầu này/.test(m.text ?? '')), 'apology');
+    expect(sorry.reply_to_message?.message_id).toBe(bad.message.message_id);
+    expect(await h.app.db.prisma.ticket.count()).toBe(tickets);
+    const job = await eventually(async () => {
+      const j = await h.app.queues.updates.getJob(h.app.queues.updateJobId(failed.id));
+      return j && (await j.getState()) === 'completed' ? j : undefined;
+    }, 'job completed');
+    expect(job.returnvalue).toBe('failed');
   });
 
   it('a forged "Chuyển sở" press naming no department is answered and does not hold the support group', async () => {

@@ -96,6 +96,8 @@ describe('webhook delivery', () => {
     const first = await emu.sendText({ userId: lan.id, text: 'một' });
     const second = await emu.sendText({ userId: lan.id, text: 'hai' });
     await expect.poll(() => hook.received.length).toBe(4);
+    // The emulator records a delivery once its answer is back, a moment after the body arrived.
+    await expect.poll(() => emu.webhookDeliveries().length).toBe(4);
     expect(emu.webhookDeliveries().map((d) => [d.messageId, d.attempt, d.status])).toEqual([
       [first.event.message.message_id, 1, 500],
       [first.event.message.message_id, 2, 503],

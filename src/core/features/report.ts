@@ -43,7 +43,7 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
     nextReminderAt: plan?.at ?? null,
   });
   await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: 'report-receipt' });
-  const supportChats = await chatsWithRole(tx, 'support');
+  const supportChats = scope.supportChats ?? (await chatsWithRole(tx, 'support'));
   await announceToSupport(scope, supportChats, ticket.id);
   if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');
   scope.out.wakeAt(plan?.at ?? null);

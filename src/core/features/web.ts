@@ -59,7 +59,7 @@ export function webSignInUrl(publicUrl: string, secret: string): string {
 /** The private chat the bot has with this person on the platform of `chat`, if it can write there. */
 async function privateChatOf(scope: Scope): Promise<Chat | null> {
   if (scope.chat.kind === 'private') return scope.chat;
-  // A private chat's id is the person's user id on both Telegram and Zalo; the row exists once they wrote to the bot.
+  // A private chat's id is the person's user id on every platform the bot speaks; the row exists once they wrote to the bot.
   const found = await scope.tx.chat.findUnique({ where: { platform_externalId: { platform: scope.chat.platform, externalId: scope.person.externalUserId } } });
   return found && found.kind === 'private' && found.active ? found : null;
 }

@@ -45,7 +45,7 @@ export function summarizeText(text: string, max: number): string {
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const percent = (rate: number): number => Math.round(rate * 100);
 
-/** Renders the digest as Telegram HTML messages, each at most `maxLength` characters. */
+/** Renders the digest as messages in the core's HTML markup, each at most `maxLength` characters. */
 export function renderDigest(digest: Digest, t: Translate, opts: RenderOptions): string[] {
   const tz = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const { totals } = digest;
@@ -150,7 +150,7 @@ const scoreOrDash = (score: number | null): string => (score === null ? NO_FIGUR
 /**
  * The digest section on what became of the answers: the province's confirmed share, satisfaction
  * (share of each answer and the 0–100 score), reopen rate and auto-closed share, then one line per
- * department that has answered something, worst score first. Telegram HTML lines; no lines at all
+ * department that has answered something, worst score first. HTML lines; no lines at all
  * when nothing has been answered yet, since every figure would be "—".
  */
 export function renderClosureSection(closure: DigestClosure, t: Translate): string[] {
