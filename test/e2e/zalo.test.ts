@@ -114,6 +114,22 @@ describe('Zalo as a second platform (Telegram Bot API emulator + Zalo Bot API em
     await tg.waitForBotMessage(support, new RegExp(`${ticket}.*(đồng ý|giải quyết)`, 'i'));
   });
 
+  it('confirms an answer by a typed word with the rating, without the slash and without diacritics', async () => {
+    const receipt = await zaloSays(official, 'baocao Cống thoát nước trước trường mầm non bị tắc', /HY-\d{4}/);
+    const ticket = /HY-\d{4}/.exec(receipt.text!)![0];
+    await telegramSays(support, ADMIN_ID + 1, `/nhan ${ticket}`, new RegExp(ticket));
+    await telegramSays(support, ADMIN_ID + 1, `/chuyen ${ticket} SGDDT`, /Sở Giáo dục/);
+    await telegramSays(department, ADMIN_ID + 2, `/traloi ${ticket} Sở đã đề nghị xã nạo vét cống trong tuần này.`, new RegExp(ticket));
+    await zalo.waitForBotMessage(official, /nạo vét cống/);
+    // "xong <mã> 1": confirmed and rated "Hài lòng" in one message.
+    await zaloSays(official, `xong ${ticket} 1`, /Hài lòng/);
+    const done = await eventually(async () => {
+      const t = await h.app.db.prisma.ticket.findUnique({ where: { code: ticket } });
+      return t?.status === 'resolved' && t.satisfaction ? t : undefined;
+    }, 'resolved with a rating');
+    expect(done.satisfaction).toBe('hai_long');
+  });
+
   it('takes typed command words without the slash, and splits long answers at 2,000 characters', async () => {
     const long = `baocao ${'Nhà văn hóa thôn xuống cấp nghiêm trọng, tường nứt, mái dột. '.repeat(60)}`;
     const receipt = await zaloSays(official, long, /HY-\d{4}/);
