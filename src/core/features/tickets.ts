@@ -285,28 +285,25 @@ export async function pressChoice(scope: Scope, data: string, origin: Origin, pr
   let pressed: { purpose: string | null } | null = null;
   if (origin.via === 'button') {
     // A platform normally says which message was pressed; without it, the chat must at least have been
-    // sent something about this ticket.
-    pressed = await scope.tx.outboundMessage.findFirst({
+    // sent something about this ticket. The sender records delivered messages in batches a moment
+    // after the platform took them, so a press that quick is bound by chat and ticket to a message
+    // delivered in the last minute. One statement: the batch's commit cannot fall between two reads.
+    const candidates = await scope.tx.outboundMessage.findMany({
       where: {
         platform: scope.chat.platform,
         chatExternalId: scope.chat.externalId,
         ticketId,
-        ...(pressedMessageId ? { sentMessageId: pressedMessageId } : { status: 'sent' }),
+        OR: pressedMessageId ? [{ sentMessageId: pressedMessageId }, { sentMessageId: null, createdAt: { gt: new Date(Date.now() - 60_000) } }] : [{ status: 'sent' }],
       },
-      select: { purpose: true },
+      select: { purpose: true, sentMessageId: true },
+      orderBy: { id: 'desc' },
+      take: 50,
     });
+    const exact = pressedMessageId ? candidates.find((c) => c.sentMessageId === pressedMessageId) : candidates[0];
+    if (exact) pressed = { purpose: exact.purpose };
     if (!pressed && action === 'card' && pressedMessageId) pressed = await summaryListing(scope, pressedMessageId, ticketId);
-    if (!pressed && pressedMessageId) {
-      // The sender records delivered messages in batches a moment after the platform took them: a
-      // press that quick is bound by chat and ticket to a message delivered in the last minute.
-      pressed = await scope.tx.outboundMessage.findFirst({
-        where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, ticketId, sentMessageId: null, createdAt: { gt: new Date(Date.now() - 60_000) } },
-        select: { purpose: true },
-        orderBy: { id: 'desc' },
-      });
-      // Which of them was pressed is not known yet: its buttons are left alone.
-      if (pressed) pressed = { purpose: 'card:unknown' };
-    }
+    // Which of the messages not yet recorded was pressed is not known: its buttons are left alone.
+    if (!pressed && candidates.length > 0) pressed = { purpose: 'card:unknown' };
     if (!pressed) return stale();
   }
   const ticket = await scope.tx.ticket.findUnique({ where: { id: ticketId } });
