@@ -13,6 +13,7 @@ import type { AdminDirectory } from '../core/inbound.js';
 import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox-writer.js';
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
+import { answeredByReply } from '../core/features/tickets.js';
 import { foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryCapacity, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
@@ -606,6 +607,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         })
         .catch(() => null);
       deps.sent.add({ id: row.id, messageId: result.messageId, chat: chat.externalId, at: new Date() });
+      // A message people answer by replying is on record before its job ends: a reply that comes
+      // quickly must find which message it answers.
+      if (row.purpose && answeredByReply(row.purpose)) await deps.sent.flush().catch(() => undefined);
       if (next) await wakeJob(deps.queues.outbox, deps.queues.outboxJobId(next)).catch(() => undefined);
       if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
       return 'sent';

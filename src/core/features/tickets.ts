@@ -408,6 +408,14 @@ async function openCard(scope: Scope, ticket: Ticket, origin: Origin): Promise<b
   return false;
 }
 
+/** Messages whose replies are a department's written answer. */
+const ANSWER_PURPOSES: readonly string[] = ['card:department', 'dept-notice', 'dept-files'];
+
+/** Whether people answer a message of this purpose by replying to it (a prompt, a department's card). */
+export function answeredByReply(purpose: string): boolean {
+  return ANSWER_PURPOSES.includes(purpose) || purpose.startsWith('prompt:');
+}
+
 /**
  * A reply to one of the bot's messages: the answer to a department card, or the text a prompt
  * asked for. Returns false when the replied-to message is not one that expects text.
@@ -419,10 +427,10 @@ export async function handleReply(scope: Scope): Promise<boolean> {
     where: { platform: scope.chat.platform, chatExternalId: scope.chat.externalId, sentMessageId: inbound.replyToMessageId, ticketId: { not: null } },
     orderBy: { id: 'desc' },
   });
-  if (!source?.ticketId || !source.purpose) return false;
+  if (!source?.ticketId || !source.purpose || !answeredByReply(source.purpose)) return false;
   const purpose = source.purpose;
   // Replying to the department's card or notice is the written answer, like the answer prompt.
-  const kind = ['card:department', 'dept-notice', 'dept-files'].includes(purpose) ? 'answer' : purpose.startsWith('prompt:') ? purpose.slice('prompt:'.length) : null;
+  const kind = ANSWER_PURPOSES.includes(purpose) ? 'answer' : purpose.slice('prompt:'.length);
   if (!kind || !(PROMPTS as readonly string[]).includes(kind)) return false;
   await answerPrompt(scope, kind as PromptKind, source.ticketId, inbound.text, inbound.attachments);
   return true;
