@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { databaseUrl, withAdminClient } from '../support/pg.js';
+import { databaseUrl, dropDatabase, withAdminClient } from '../support/pg.js';
 import { eventually } from '../support/test-app.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,10 +21,7 @@ export async function emptyDatabase(): Promise<{ url: string; name: string; drop
     name,
     url: databaseUrl(name),
     drop: () =>
-      withAdminClient(async (c) => {
-        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
-        await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      }),
+      withAdminClient((c) => dropDatabase(c, name)),
   };
 }
 

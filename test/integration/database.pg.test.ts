@@ -8,17 +8,14 @@ import { openDatabase } from '../../src/db/client.js';
 import { applyMigrations, pendingSchemaChange } from '../../src/db/migrations.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { createTicket } from '../../src/core/tickets.js';
-import { databaseUrl, withAdminClient } from '../support/pg.js';
+import { databaseUrl, dropDatabase, withAdminClient } from '../support/pg.js';
 import { testNow } from '../support/clock.js';
 
 const emptyDb = `thaogo_empty_${process.env.THAOGO_TEST_RUN}`;
 
 describe('migrations and seed on PostgreSQL', () => {
   afterAll(async () => {
-    await withAdminClient(async (c) => {
-      await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [emptyDb]);
-      await c.query(`DROP DATABASE IF EXISTS ${emptyDb}`);
-    });
+    await withAdminClient((c) => dropDatabase(c, emptyDb));
   });
 
   it('the committed migrations produce exactly schema.prisma', async () => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
-import { databaseUrl, withAdminClient } from './pg.js';
+import { databaseUrl, dropDatabase, withAdminClient } from './pg.js';
 
 /**
  * Builds one migrated and seeded template database per run; every test file clones it
@@ -27,8 +27,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     await withAdminClient(async (c) => {
       const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`thaogo_%${run}%`]);
       for (const { datname } of rows) {
-        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [datname]);
-        await c.query(`DROP DATABASE IF EXISTS ${datname}`);
+        await dropDatabase(c, datname);
       }
     });
   };

@@ -19,3 +19,9 @@ export async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>):
     await client.end();
   }
 }
+
+/** Drops a database, ending its sessions first (a test's pool may still hold some). */
+export async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+  await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  await client.query(`DROP DATABASE IF EXISTS ${name}`);
+}

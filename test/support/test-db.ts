@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { databaseUrl, withAdminClient } from './pg.js';
+import { databaseUrl, dropDatabase, withAdminClient } from './pg.js';
 
 export interface TestDatabase {
   name: string;
@@ -27,9 +27,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     url: databaseUrl(name),
     drop: () =>
-      withAdminClient(async (c) => {
-        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
-        await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      }),
+      withAdminClient((c) => dropDatabase(c, name)),
   };
 }
