@@ -48,12 +48,8 @@ export class SendLine {
    * job came from the sweep, or Redis lost the line) takes its place at the end.
    */
   async place(platform: string, chat: string, id: bigint): Promise<{ position: number; head: string | null }> {
-    const key = this.lineKey(platform, chat);
-    const [[, pos], [, head]] = (await this.redis.multi().lpos(key, id.toString()).lindex(key, 0).exec()) as [[unknown, number | null], [unknown, string | null]];
-    if (pos !== null && pos !== undefined) return { position: pos, head };
-    await this.redis.multi().rpush(key, id.toString()).pexpire(key, LINE_TTL_MS).exec();
-    const again = await this.redis.lpos(key, id.toString());
-    return { position: again ?? 0, head: await this.redis.lindex(key, 0) };
+    const reply = (await this.redis.eval(BEGIN, 1, this.lineKey(platform, chat), id.toString(), LINE_TTL_MS)) as [number, number, string | null];
+    return { position: Number(reply[1] ?? 0), head: reply[2] ?? null };
   }
 
   /**
@@ -170,10 +166,13 @@ export async function wakeJob(queue: Queue, jobId: string): Promise<void> {
   if (job) await job.promote().catch(() => undefined);
 }
 
-// KEYS: line, sent mark. ARGV: id, line ttl. Returns {1, message id} when sent, else {0, position, head}.
+// KEYS: line[, sent mark]. ARGV: id, line ttl. Returns {1, message id} when the mark says sent, else
+// {0, position, head}, joining the line at its end when the id is not in it.
 const BEGIN = `
-local sent = redis.call('GET', KEYS[2])
-if sent then return {1, sent} end
+if KEYS[2] then
+  local sent = redis.call('GET', KEYS[2])
+  if sent then return {1, sent} end
+end
 local pos = redis.call('LPOS', KEYS[1], ARGV[1])
 if not pos then
   redis.call('RPUSH', KEYS[1], ARGV[1])
