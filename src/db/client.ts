@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { TransactionNotingFactory, withDirectSql } from './direct-sql.js';
 
 export type Db = PrismaClient;
 /** A transaction client: what repositories receive so a caller can group writes atomically. */
@@ -48,7 +49,7 @@ export interface DatabaseOptions {
  */
 export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {
-    const adapter = new PrismaPg({
+    const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
@@ -60,7 +61,11 @@ export function openDatabase(opts: DatabaseOptions): Database {
       // whatever time zone the server is set to.
       options: '-c TimeZone=UTC',
     });
-    const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000, timeout: 20_000 } });
+    // An idle connection that drops (a server restart) must not crash the process; the next
+    // query reconnects.
+    pool.on('error', () => undefined);
+    const adapter = new TransactionNotingFactory(new PrismaPg(pool));
+    const prisma = withDirectSql(new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000, timeout: 20_000 } }), pool);
     const url = opts.databaseUrl;
     return {
       prisma,
@@ -73,7 +78,10 @@ export function openDatabase(opts: DatabaseOptions): Database {
           await pool.end();
         }
       },
-      close: () => prisma.$disconnect(),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end().catch(() => undefined);
+      },
     };
   }
   const dir = path.resolve(opts.dataDir, 'pglite');

@@ -78,7 +78,12 @@ export function classifyFailure(err: unknown): FailureKind {
 export function describeFailure(err: unknown): string {
   const inner = (err as { error?: unknown } | null)?.error ?? err;
   if (typeof inner !== 'object' || inner === null) return String(inner).slice(0, 200);
-  const e = inner as Inspectable;
+  const e = inner as Inspectable & { severity?: unknown; constraint?: unknown };
+  // The pg driver's own error (raw SQL sent directly, db/direct-sql.ts): its message can quote
+  // input values too, so the SQLSTATE and the constraint's name stand for it.
+  if (typeof e.severity === 'string' && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
+    return `DatabaseError (${e.code})${typeof e.constraint === 'string' ? ` ${e.constraint}` : ''}`;
+  }
   const name = typeof e.name === 'string' ? e.name : 'Error';
   const adapter = e.meta?.driverAdapterError?.cause;
   const state = adapter ? (adapter.originalCode ?? adapter.kind) : undefined;

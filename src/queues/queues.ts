@@ -20,6 +20,9 @@ export interface OutboxRowInfo {
 /** Messages that go in their chat's order (answers to presses and taking buttons away do not wait). */
 const ORDERED_OPS = new Set(['send', 'card', 'send_file', 'summary']);
 
+/** How long a scheduled reminder round is trusted to be in Redis before it is asked for again. */
+const TICK_REMEMBERED_MS = 60_000;
+
 const keep = { removeOnComplete: { age: 24 * 3600, count: 5_000 }, removeOnFail: { age: 14 * 24 * 3600 } } satisfies JobsOptions;
 
 /** Producers for every queue, sharing one fail-fast Redis connection. */
@@ -107,14 +110,27 @@ export class Queues {
     }
   }
 
+  /** Reminder rounds this process scheduled already (instant → when that was), to skip asking again. */
+  private readonly ticks = new Map<number, number>();
+
   /**
-   * Wakes the reminder round at `at` (a delayed job; the job id makes repeats of the same instant
-   * one job). Best effort: the periodic reminder sweep catches anything Redis lost.
+   * Wakes the reminder round at `at`, rounded up to the whole second (a delayed job; the job id makes
+   * repeats of the same second one job): reports coming in together share one round instead of a
+   * job each. A round still ahead that this process scheduled in the last minute is not asked for again. Best
+   * effort: the periodic reminder sweep catches anything Redis lost.
    */
   async scheduleReminderTicks(times: readonly Date[]): Promise<void> {
-    const unique = [...new Set(times.map((d) => d.getTime()))];
+    const now = Date.now();
+    const business = this.clock().getTime();
+    // Skipped only while the round is still ahead: one that ran may be asked for again at once.
+    const unique = [...new Set(times.map((d) => Math.ceil(d.getTime() / 1000) * 1000))].filter(
+      (at) => at <= business + 1000 || (this.ticks.get(at) ?? -Infinity) < now - TICK_REMEMBERED_MS,
+    );
+    if (unique.length === 0) return;
     try {
-      await Promise.all(unique.map((at) => this.reminders.add(JOB.reminderTick, {}, { jobId: `tick-${at}`, delay: Math.max(0, at - this.clock().getTime()) })));
+      await Promise.all(unique.map((at) => this.reminders.add(JOB.reminderTick, {}, { jobId: `tick-${at}`, delay: Math.max(0, at - business) })));
+      if (this.ticks.size > 10_000) this.ticks.clear();
+      for (const at of unique) this.ticks.set(at, now);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not schedule reminder round; the sweep will run it');
     }

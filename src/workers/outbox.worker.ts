@@ -391,7 +391,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       } as OutboundMessage;
       return { row, fromCopy: true };
     }
-    return { row: await prisma.outboundMessage.findUnique({ where: { id } }), fromCopy: false };
+    return { row: await readRow(prisma, id), fromCopy: false };
   }
 
   /** Out of its chat's line (delivered, failed for good, parked): the next message's turn. */
@@ -489,7 +489,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         if (fromCopy && payload.op === 'card' && payload.announce) {
           // An announcement read from its job's copy may have been folded into a burst summary
           // while it waited: at its turn, the row says.
-          const fresh = await prisma.outboundMessage.findUnique({ where: { id: row.id } });
+          const fresh = await readRow(prisma, row.id);
           if (!fresh || !isDue(fresh.status)) {
             await leaveLine(row);
             return 'skipped';
@@ -640,6 +640,12 @@ async function tellAdmins(deps: Pick<OutboxDeps, 'prisma' | 'config' | 'queues' 
     return out.created;
   });
   await deps.queues.enqueueOutbox(created);
+}
+
+/** An outbox row, read with plain SQL: on every send job's path that is not its first try. */
+async function readRow(prisma: Db, id: bigint): Promise<OutboundMessage | null> {
+  const rows = await prisma.$queryRaw<OutboundMessage[]>`SELECT * FROM "OutboundMessage" WHERE "id" = ${id}`;
+  return rows[0] ?? null;
 }
 
 /** Rows written before messages carried `text` kept it as `html`. */

@@ -32,6 +32,8 @@ export const FAILED_HOLD_MS = 5_000;
 
 /** Updates handled together in one transaction, at most. */
 const UPDATE_BATCH = 16;
+/** Batches rerun after setting aside an update that failed; then the job's own update goes alone. */
+const MAX_BATCH_ROUNDS = 3;
 
 interface ClaimedRow {
   id: bigint;
@@ -51,8 +53,8 @@ interface BatchOutcome {
   processed: bigint[];
 }
 
-/** An update handled alone, without a savepoint, failed: its transaction is rolled back whole. */
-class SoloFailure extends Error {
+/** An update of a batch failed: the batch's transaction is rolled back whole (there are no savepoints). */
+class BatchFailure extends Error {
   constructor(
     readonly row: ClaimedRow,
     override readonly cause: unknown,
@@ -110,33 +112,51 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
 
   /**
    * Handles a batch of stored updates in one transaction: this job's own row first, then the oldest
-   * others nobody has tried yet (rows another batch holds are skipped). Each update of a batch of
-   * several runs in its own savepoint, so one that fails rolls back alone; an update alone in its
-   * batch needs none (its failure rolls back the transaction and is closed in one of its own). A chat's updates keep their order: one whose chat
-   * has an earlier unhandled update outside the batch waits, and so do its chat's later ones in it.
-   * One commit for the batch instead of one per update.
+   * others nobody has tried yet (rows another batch holds are skipped). A chat's updates keep their
+   * order: one whose chat has an earlier unhandled update outside the batch waits, and so do its
+   * chat's later ones in it. One commit for the batch instead of one per update.
+   *
+   * No savepoint per update (two statements each, on every update): an update that fails rolls the
+   * whole batch back. If it is this job's own, that is the job's outcome (retried, or closed with its
+   * error in a transaction of its own); if it is another's, that one is set aside — closed with its
+   * error, or marked so batches leave it to its own job — and the batch runs again without it.
    */
   async function handleBatch(ownId: bigint): Promise<BatchOutcome> {
-    try {
-      return await claimAndHandle(ownId);
-    } catch (err) {
-      if (!(err instanceof SoloFailure)) throw err;
-      const empty = { rows: [], wakeups: [], processed: [] };
-      // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
-      if (classifyFailure(err.cause) === 'retryable') return { own: 'retry', ownError: err.cause, ...empty };
-      // Fails the same way every time: closed with its error, in a transaction of its own.
-      return deps.prisma.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<ClaimedRow[]>`
-          SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error" FROM "InboundUpdate"
-          WHERE "id" = ${ownId} AND "processedAt" IS NULL FOR UPDATE`;
-        const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [] };
-        if (rows[0]) await closeFailed(tx, { ...rows[0], id: BigInt(rows[0].id) }, err.cause, outcome);
-        return outcome;
-      });
+    for (let round = 0; ; round++) {
+      try {
+        return await claimAndHandle(ownId, round < MAX_BATCH_ROUNDS ? batchSize : 1);
+      } catch (err) {
+        if (!(err instanceof BatchFailure)) throw err;
+        const retryable = classifyFailure(err.cause) === 'retryable';
+        if (err.row.id === ownId) {
+          // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
+          if (retryable) return { own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [] };
+          return closeAlone(ownId, err.cause);
+        }
+        if (retryable) {
+          // Its own job tries it again; meanwhile its chat's later updates wait behind it.
+          await deps.prisma.$executeRaw`UPDATE "InboundUpdate" SET "attempts" = "attempts" + 1, "error" = ${describeFailure(err.cause).slice(0, 1000)} WHERE "id" = ${err.row.id} AND "processedAt" IS NULL`;
+        } else {
+          const closed = await closeAlone(err.row.id, err.cause);
+          await deps.queues.enqueueOutbox(closed.rows);
+        }
+      }
     }
   }
 
-  async function claimAndHandle(ownId: bigint): Promise<BatchOutcome> {
+  /** Closes one update that fails the same way every time, in a transaction of its own. */
+  function closeAlone(id: bigint, cause: unknown): Promise<BatchOutcome> {
+    return deps.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<ClaimedRow[]>`
+        SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error" FROM "InboundUpdate"
+        WHERE "id" = ${id} AND "processedAt" IS NULL FOR UPDATE`;
+      const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [] };
+      if (rows[0]) await closeFailed(tx, { ...rows[0], id: BigInt(rows[0].id) }, cause, outcome);
+      return outcome;
+    });
+  }
+
+  async function claimAndHandle(ownId: bigint, limit: number): Promise<BatchOutcome> {
     return deps.prisma.$transaction(async (tx) => {
       // The batch, locked, each row with the earliest unhandled update of its chat outside the batch
       // (within its hold time): one statement.
@@ -147,7 +167,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
           FROM "InboundUpdate"
           WHERE "processedAt" IS NULL AND ("id" = ${ownId} OR ("attempts" = 0 AND "error" IS NULL))
           ORDER BY ("id" = ${ownId}) DESC, "id" ASC
-          LIMIT ${batchSize}
+          LIMIT ${limit}
           FOR UPDATE SKIP LOCKED)
         SELECT c."id", c."platform"::text AS "platform", c."chatKey", c."payload", c."error",
           (SELECT min(o."id") FROM "InboundUpdate" o
@@ -205,35 +225,10 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
           outcome.rows.push(...out.rows);
           outcome.wakeups.push(...out.wakeups);
         };
-        if (claimed.length === 1 && row.id === ownId) {
-          // Alone in its batch (the usual case when reports do not crowd in): no savepoint. A failure
-          // rolls the whole transaction back and is dealt with after it (handleBatch).
-          try {
-            await run();
-          } catch (err) {
-            throw new SoloFailure(row, err);
-          }
-          continue;
-        }
-        await tx.$executeRaw`SAVEPOINT "update"`;
         try {
           await run();
-          await tx.$executeRaw`RELEASE SAVEPOINT "update"`;
         } catch (err) {
-          await tx.$executeRaw`ROLLBACK TO SAVEPOINT "update"`;
-          if (classifyFailure(err) === 'retryable') {
-            // Tried again later by its own job; its chat's later updates wait behind it meanwhile.
-            if (chat) held.add(chat);
-            if (row.id === ownId) {
-              outcome.own = 'retry';
-              outcome.ownError = err;
-            } else {
-              await tx.$executeRaw`UPDATE "InboundUpdate" SET "attempts" = "attempts" + 1, "error" = ${describeFailure(err).slice(0, 1000)} WHERE "id" = ${row.id}`;
-            }
-          } else {
-            await closeFailed(tx, row, err, outcome);
-            if (row.id === ownId) outcome.own = 'failed';
-          }
+          throw new BatchFailure(row, err);
         }
       }
       if (outcome.processed.length) {

@@ -118,4 +118,44 @@ describe('the inbox and the updates worker on embedded PostgreSQL (PGlite) + Red
     expect(await db.prisma.outboundMessage.count({ where: { purpose: 'update-failed' } })).toBe(apologies);
     expect(await db.prisma.outboundMessage.count({ where: { purpose: 'update-failed', chatExternalId: '-43' } })).toBe(1);
   });
+
+  it('a batch without savepoints: an update that fails is set aside and the batch runs again without it', async () => {
+    // Five updates of five chats wait; the job of the last one takes them all in one batch. Two break
+    // its handling: one for good, one in a way retrying can fix.
+    const texts: Record<number, string> = { 11: 'một', 12: '[độc]', 13: 'ba', 14: '[bận]', 15: 'năm' };
+    for (const [id, text] of Object.entries(texts)) await inbox.accept(checked(update(Number(id), text, -100 - Number(id))));
+    const rows = await db.prisma.inboundUpdate.findMany({ where: { updateId: { in: Object.keys(texts) } }, orderBy: { id: 'asc' } });
+    const busy = Object.assign(new Error('could not serialize access'), { code: '40001' });
+    const plugin: PlatformPlugin = {
+      platform: 'telegram',
+      channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
+      toInbound: (payload) => {
+        const text = (payload as { message: { text: string } }).message.text;
+        if (text === '[độc]') throw new TypeError('poison');
+        if (text === '[bận]') throw busy;
+        return null;
+      },
+      chatOf: chatIdOfUpdate,
+      failureTarget: failureReplyTarget,
+      init: async () => undefined,
+      start: async () => undefined,
+      stop: async () => undefined,
+      describe: () => ({}),
+    };
+    const config = parseConfig({});
+    const process = createUpdatesProcessor({ prisma: db.prisma, logger, queues, platforms: new PlatformRegistry([plugin]), core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) } });
+    const own = rows[rows.length - 1]!;
+    expect(await process((await queues.updates.getJob(queues.updateJobId(own.id)))!)).toBe('processed');
+    const after = new Map((await db.prisma.inboundUpdate.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((r) => [r.updateId, r]));
+    // Handled in the batch, once each.
+    for (const id of ['11', '13', '15']) expect({ id, processed: after.get(id)!.processedAt !== null, attempts: after.get(id)!.attempts, error: after.get(id)!.error }).toEqual({ id, processed: true, attempts: 1, error: null });
+    // Fails for good: closed with its error, its sender told.
+    expect(after.get('12')!.processedAt).not.toBeNull();
+    expect(after.get('12')!.error).toMatch(/^failed: TypeError/);
+    expect(await db.prisma.outboundMessage.count({ where: { chatExternalId: '-112', purpose: 'update-failed' } })).toBe(1);
+    // Retryable: left to its own job, marked so batches leave it alone meanwhile.
+    expect(after.get('14')!.processedAt).toBeNull();
+    expect(after.get('14')!.attempts).toBe(1);
+    expect(after.get('14')!.error).toMatch(/40001|Error/);
+  });
 });

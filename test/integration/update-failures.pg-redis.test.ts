@@ -60,7 +60,7 @@ describe('updates whose handling fails (PostgreSQL + Redis + Bot API emulator)',
     expect(sorry.reply_to_message?.message_id).toBe(bad.message.message_id);
     const failed = await processed(bad.update_id!, 'failed update closed');
     expect(failed.attempts).toBe(1);
-    expect(failed.error).toMatch(/^failed: PrismaClientKnownRequestError P\d{4} \(23514\)/);
+    expect(failed.error).toMatch(/^failed: DatabaseError \(23514\) test_no_poison$/);
 
     // The /phieu sent right after was not held behind it, and ran once.
     await emu.waitForBotMessage(commune, /HY-0001/, 15_000);
@@ -87,7 +87,7 @@ describe('updates whose handling fails (PostgreSQL + Redis + Bot API emulator)',
     const bad = await emu.sendUserMessage({ chatId: commune, userId: official, text: '/baocao [độc] Đèn đường hỏng cả tuyến' });
     const failed = await processed(bad.update_id!, 'lone failed update closed');
     expect(failed.attempts).toBe(1);
-    expect(failed.error).toMatch(/^failed: PrismaClientKnownRequestError P\d{4} \(23514\)/);
+    expect(failed.error).toMatch(/^failed: DatabaseError \(23514\) test_no_poison$/);
     const sorry = await eventually(async () => emu.botMessages(commune).slice(before).find((m) => /Xin lỗi, không xử lý được yêu cầu này/.test(m.text ?? '')), 'apology');
     expect(sorry.reply_to_message?.message_id).toBe(bad.message.message_id);
     expect(await h.app.db.prisma.ticket.count()).toBe(tickets);

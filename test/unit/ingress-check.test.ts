@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { classifyFailure, describeFailure } from '../../src/db/errors.js';
 import { MAX_JSON_DEPTH, sanitizeJson, storableText } from '../../src/ingress/sanitize.js';
 import { checkTelegramUpdate } from '../../src/platforms/telegram/update.js';
@@ -115,5 +116,14 @@ describe('retryable or not, decided once', () => {
   it('describes a failure by class and code, never by the data Prisma may quote', () => {
     expect(describeFailure(prismaError('P2003', { kind: 'ForeignKeyConstraintViolation', originalCode: '23503' }))).toBe('PrismaClientKnownRequestError P2003 (23503)');
     expect(describeFailure(new TypeError('bad\nsecond line'))).toBe('TypeError: bad');
+  });
+
+  it("describes the pg driver's own error by SQLSTATE and constraint, never by its message (it quotes input)", () => {
+    const bad = Object.assign(new pg.DatabaseError('invalid input syntax for type integer: "số bí mật"', 0, 'error'), { severity: 'ERROR', code: '22P02' });
+    expect(describeFailure(bad)).toBe('DatabaseError (22P02)');
+    expect(classifyFailure(bad)).toBe('permanent');
+    const check = Object.assign(new pg.DatabaseError('new row violates check constraint "no_x"', 0, 'error'), { severity: 'ERROR', code: '23514', constraint: 'no_x' });
+    expect(describeFailure(check)).toBe('DatabaseError (23514) no_x');
+    expect(classifyFailure(Object.assign(new pg.DatabaseError('deadlock detected', 0, 'error'), { severity: 'ERROR', code: '40P01' }))).toBe('retryable');
   });
 });

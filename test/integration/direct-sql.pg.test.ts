@@ -1,0 +1,95 @@
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { databaseUrl, dropDatabase, withAdminClient } from '../support/pg.js';
+
+const name = `thaogo_direct_${process.env.THAOGO_TEST_RUN}`;
+
+/**
+ * Raw SQL on PostgreSQL goes to pg directly (db/direct-sql.ts). What it returns must be what
+ * Prisma's own raw queries return, and inside an interactive transaction it must run on that
+ * transaction's connection.
+ */
+describe('raw SQL sent directly to PostgreSQL', () => {
+  let db: Database;
+  const tz = process.env.TZ;
+
+  beforeAll(async () => {
+    await withAdminClient((c) => c.query(`CREATE DATABASE ${name}`));
+    db = openDatabase({ databaseUrl: databaseUrl(name), dataDir: tmpdir() });
+    await db.prisma.$executeRawUnsafe(`CREATE TABLE "t" ("id" bigserial PRIMARY KEY, "at" timestamp(3), "atz" timestamptz, "n" int)`);
+    await db.prisma.$executeRawUnsafe(`CREATE TABLE "Counter" ("name" text PRIMARY KEY, "value" int NOT NULL DEFAULT 0)`);
+  });
+  afterAll(async () => {
+    process.env.TZ = tz;
+    await db.close();
+    await withAdminClient((c) => dropDatabase(c, name));
+  });
+
+  it("returns what Prisma's raw query returns, for every kind of column", async () => {
+    const sql = `SELECT 9007199254740993::int8 AS "big", 7::int4 AS "int", 1.25::float8 AS "float", 12.345::numeric AS "num",
+      '2026-11-29 07:30:00.123'::timestamp(3) AS "ts", '2026-11-29 07:30:00+07'::timestamptz AS "tstz", '2026-02-17'::date AS "day",
+      '{"a":[1,"hai"]}'::jsonb AS "doc", ARRAY[1,2]::int4[] AS "ints", ARRAY[3,4]::int8[] AS "bigs", ARRAY['x','ý']::text[] AS "texts",
+      true AS "yes", NULL::text AS "none", 'HY'::text AS "text"`;
+    const viaPrisma = await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql);
+    const direct = await db.prisma.$queryRaw<Record<string, unknown>[]>`${(await import('../../src/generated/prisma/client.js')).Prisma.raw(sql)}`;
+    const plain = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, num: String(r.num) }));
+    expect(plain(direct)).toEqual(plain(viaPrisma));
+    expect(direct[0]!.big).toBe(9007199254740993n);
+    expect((direct[0]!.ts as Date).toISOString()).toBe('2026-11-29T07:30:00.123Z');
+    expect((direct[0]!.tstz as Date).toISOString()).toBe('2026-11-29T00:30:00.000Z');
+  });
+
+  it('writes and compares timestamps in UTC whatever the process time zone', async () => {
+    process.env.TZ = 'Asia/Ho_Chi_Minh';
+    const at = new Date('2026-11-29T23:45:06.789Z');
+    const [row] = await db.prisma.$queryRaw<{ id: bigint }[]>`INSERT INTO "t" ("at", "atz") VALUES (${at}, ${at}) RETURNING "id"`;
+    const read = await db.prisma.$queryRawUnsafe<{ at: Date; atz: Date; text: string }[]>(`SELECT "at", "atz", "at"::text AS "text" FROM "t" WHERE "id" = $1`, row!.id);
+    expect(read[0]!.at.toISOString()).toBe(at.toISOString());
+    expect(read[0]!.atz.toISOString()).toBe(at.toISOString());
+    expect(read[0]!.text).toBe('2026-11-29 23:45:06.789');
+    const found = await db.prisma.$queryRaw<{ id: bigint }[]>`SELECT "id" FROM "t" WHERE "at" = ${at} AND "atz" = ${at} AND "id" = ${row!.id}`;
+    expect(found).toHaveLength(1);
+    process.env.TZ = tz;
+  });
+
+  it('runs on the transaction it is written in: rolled back with it, unseen by others until commit', async () => {
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO "t" ("n") VALUES (1001)`;
+        await tx.counter.create({ data: { name: 'direct-sql-test', value: 1 } });
+        expect(await tx.$queryRaw<{ n: number }[]>`SELECT "n" FROM "t" WHERE "n" = 1001`).toHaveLength(1);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await db.prisma.$queryRaw`SELECT 1 FROM "t" WHERE "n" = 1001`).toEqual([]);
+    expect(await db.prisma.counter.findUnique({ where: { name: 'direct-sql-test' } })).toBeNull();
+
+    // Two transactions at once, each on its own connection: each sees its own row only.
+    let release!: () => void;
+    const bothWrote = new Promise<void>((r) => (release = r));
+    let wrote = 0;
+    const run = (n: number) =>
+      db.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO "t" ("n") VALUES (${n})`;
+        if (++wrote === 2) release();
+        await bothWrote;
+        const seen = await tx.$queryRaw<{ n: number }[]>`SELECT "n" FROM "t" WHERE "n" IN (2001, 2002) ORDER BY "n"`;
+        const pids = await tx.$queryRawUnsafe<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`);
+        const direct = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+        return { seen: seen.map((r) => r.n), same: pids[0]!.pid === direct[0]!.pid };
+      });
+    const [a, b] = await Promise.all([run(2001), run(2002)]);
+    expect(a).toEqual({ seen: [2001], same: true });
+    expect(b).toEqual({ seen: [2002], same: true });
+    expect(await db.prisma.$executeRaw`UPDATE "t" SET "n" = "n" + 1 WHERE "n" IN (2001, 2002)`).toBe(2);
+  });
+
+  it('is the driver that answers, outside and inside a transaction (not Prisma with another error shape)', async () => {
+    const shape = (err: unknown) => ({ name: (err as Error).constructor.name, code: (err as { code?: string }).code });
+    const outside = await db.prisma.$queryRaw`SELECT 1 / 0`.then(() => null, shape);
+    const inside = await db.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1 / 0`).then(() => null, shape);
+    expect(outside).toEqual({ name: 'DatabaseError', code: '22012' });
+    expect(inside).toEqual({ name: 'DatabaseError', code: '22012' });
+  });
+});
