@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisScript } from './script.js';
 
 /**
  * Reserves the next send slot of one chat atomically, across every process sharing Redis, together
@@ -11,7 +12,8 @@ import type { Redis } from 'ioredis';
  * KEYS: chat next-slot, chat window, platform slots. ARGV: now, interval, limit, window, member,
  * perSecond, span.
  */
-const RESERVE = `
+export const RESERVE_FUNCTION = `
+local function reserve(KEYS, ARGV)
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
@@ -69,7 +71,9 @@ end
 redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil((slot - now) + interval + 60000))
 -- A float slot would come back truncated as an integer reply: send it as text.
 return tostring(slot)
+end
 `;
+const RESERVE = new RedisScript(`${RESERVE_FUNCTION}\nreturn reserve(KEYS, ARGV)`);
 
 /**
  * The platform-wide window the per-second limit is held over: a second and 150 ms. Calls leave some
@@ -78,13 +82,19 @@ return tostring(slot)
  */
 const GLOBAL_SPAN_MS = 1_150;
 
+/**
+ * Platform-wide slots of every window only priority messages may take (ticket cards and burst
+ * summaries, the support team's and departments' working view): 28 of Telegram's 30 for the rest.
+ */
+export const PRIORITY_SLOTS = 2;
+
 // Pushes a chat's next slot out (after a 429, or after an answer came back) without pulling it in.
-const PUSH_BACK = `
+const PUSH_BACK = new RedisScript(`
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local target = tonumber(ARGV[1])
 if target > nextAt then redis.call('SET', KEYS[1], tostring(target), 'PX', math.ceil(tonumber(ARGV[2]))) end
 return 1
-`;
+`);
 
 /** The limits one reservation honours: the channel's own (each platform declares them). */
 export interface PacingLimits {
@@ -126,20 +136,33 @@ export class ChatPacer {
    * Reserves a slot; returns the epoch ms at which this message may go. `limits` are the channel's
    * own; without them the pacer's defaults apply (and no platform-wide limit).
    */
-  async reserve(platform: string, chatId: string, isGroup: boolean, limitsOrNow?: PacingLimits | number, at?: number): Promise<number> {
+  async reserve(platform: string, chatId: string, isGroup: boolean, limitsOrNow?: PacingLimits | number, at?: number, priority = false): Promise<number> {
     const limits = typeof limitsOrNow === 'object' ? limitsOrNow : undefined;
     const now = typeof limitsOrNow === 'number' ? limitsOrNow : (at ?? Date.now());
+    const call = this.reservation(platform, chatId, isGroup, limits, now, priority);
+    if (!call) return now;
+    return Number(await RESERVE.run(this.redis, call.keys, call.args));
+  }
+
+  /**
+   * The keys and arguments of a reservation (RESERVE_FUNCTION), for a script that reserves as part
+   * of a larger step (SendLine.begin); null when nothing limits this chat.
+   */
+  reservation(platform: string, chatId: string, isGroup: boolean, limits: PacingLimits | undefined, now = Date.now(), priority = false): { keys: string[]; args: (string | number)[] } | null {
     const interval = limits ? limits.chatIntervalMs : this.intervalFor(isGroup);
     const groupLimit = isGroup ? (limits ? limits.groupPerMinute : this.groupPerWindow) : 0;
-    const perSecond = limits?.globalPerSecond ?? 0;
-    if (interval <= 0 && groupLimit <= 0 && perSecond <= 0) return now;
+    const limit = limits?.globalPerSecond ?? 0;
+    // Ordinary messages leave PRIORITY_SLOTS of every window free: however many are reserved ahead
+    // (a burst's receipts, a minute deep), the team's working view still gets through at once.
+    const perSecond = priority || limit <= PRIORITY_SLOTS * 2 ? limit : limit - PRIORITY_SLOTS;
+    if (interval <= 0 && groupLimit <= 0 && perSecond <= 0) return null;
     const member = `${now}:${process.pid}:${this.seq++}:${Math.random()}`;
     const key = this.key(platform, chatId);
-    return Number(await this.redis.eval(RESERVE, 3, key, `${key}:win`, `${this.prefix}:pace-all:${platform}`, now, interval, groupLimit, this.windowMs, member, perSecond, GLOBAL_SPAN_MS));
+    return { keys: [key, `${key}:win`, `${this.prefix}:pace-all:${platform}`], args: [now, interval, groupLimit, this.windowMs, member, perSecond, GLOBAL_SPAN_MS] };
   }
 
   /** Nothing goes to this chat before `until` (after a 429, or the interval counted from an answer). */
   async pushBack(platform: string, chatId: string, until: number): Promise<void> {
-    await this.redis.eval(PUSH_BACK, 1, this.key(platform, chatId), until, Math.max(1, until - Date.now()) + 60_000);
+    await PUSH_BACK.run(this.redis, [this.key(platform, chatId)], [until, Math.max(1, until - Date.now()) + 60_000]);
   }
 }

@@ -1,5 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RESERVE_FUNCTION } from './pacer.js';
+import { RedisScript } from './script.js';
 
 /**
  * What the sender keeps in Redis so the fast path needs no database read:
@@ -48,19 +50,22 @@ export class SendLine {
    * job came from the sweep, or Redis lost the line) takes its place at the end.
    */
   async place(platform: string, chat: string, id: bigint): Promise<{ position: number; head: string | null }> {
-    const reply = (await this.redis.eval(BEGIN, 1, this.lineKey(platform, chat), id.toString(), LINE_TTL_MS)) as [number, number, string | null];
+    const reply = (await BEGIN.run(this.redis, [this.lineKey(platform, chat)], [id.toString(), LINE_TTL_MS])) as [number, number, string | null];
     return { position: Number(reply[1] ?? 0), head: reply[2] ?? null };
   }
 
   /**
    * A message's first look, in one round trip: the platform's message id when it was delivered
    * already ('' without one), else its place in its chat's line (0 = its turn), joining the line at
-   * the end when it is not in it (its job came from the sweep, or Redis lost the line).
+   * the end when it is not in it (its job came from the sweep, or Redis lost the line). Given a
+   * pacer reservation (ChatPacer.reservation), a message whose turn it is gets its send slot too.
    */
-  async begin(platform: string, chat: string, id: bigint): Promise<{ sentAs: string | null; position: number; head: string | null }> {
-    const reply = (await this.redis.eval(BEGIN, 2, this.lineKey(platform, chat), this.sentKey(id), id.toString(), LINE_TTL_MS)) as [number, string | number | null, string | null];
+  async begin(platform: string, chat: string, id: bigint, reservation?: { keys: string[]; args: (string | number)[] } | null): Promise<{ sentAs: string | null; position: number; head: string | null; slot?: number }> {
+    const keys = [this.lineKey(platform, chat), this.sentKey(id)];
+    const args: (string | number)[] = [id.toString(), LINE_TTL_MS];
+    const reply = (reservation ? await BEGIN_AND_RESERVE.run(this.redis, [...keys, ...reservation.keys], [...args, ...reservation.args]) : await BEGIN.run(this.redis, keys, args)) as [number, string | number | null, string | null, string?];
     if (reply[0] === 1) return { sentAs: String(reply[1] ?? ''), position: 0, head: null };
-    return { sentAs: null, position: Number(reply[1] ?? 0), head: reply[2] ?? null };
+    return { sentAs: null, position: Number(reply[1] ?? 0), head: reply[2] ?? null, ...(reply[3] !== undefined ? { slot: Number(reply[3]) } : {}) };
   }
 
   /**
@@ -70,23 +75,10 @@ export class SendLine {
    * head, for the caller to wake.
    */
   async finish(o: { platform: string; chat: string; id: bigint; messageId: string | null; pace: { key: string; until: number } | null; card: { field: string; messageId: string } | null; leave: boolean }): Promise<string | null> {
-    const head = await this.redis.eval(
-      FINISH,
-      4,
-      this.sentKey(o.id),
-      this.lineKey(o.platform, o.chat),
-      o.pace?.key ?? this.sentKey(o.id),
-      this.cardKey(o.platform, o.chat),
-      o.messageId ?? '',
-      SENT_TTL_MS,
-      o.pace?.until ?? 0,
-      o.pace ? Math.max(1, o.pace.until - Date.now()) + 60_000 : 0,
-      o.leave ? 1 : 0,
-      o.id.toString(),
-      o.card?.field ?? '',
-      o.card?.messageId ?? '',
-      CARD_TTL_MS,
-    );
+    const keys = [this.sentKey(o.id), this.lineKey(o.platform, o.chat), o.pace?.key ?? this.sentKey(o.id), this.cardKey(o.platform, o.chat)];
+    const paceTtl = o.pace ? Math.max(1, o.pace.until - Date.now()) + 60_000 : 0;
+    const args = [o.messageId ?? '', SENT_TTL_MS, o.pace?.until ?? 0, paceTtl, o.leave ? 1 : 0, o.id.toString(), o.card?.field ?? '', o.card?.messageId ?? '', CARD_TTL_MS];
+    const head = await FINISH.run(this.redis, keys, args);
     return typeof head === 'string' ? head : null;
   }
 
@@ -168,7 +160,8 @@ export async function wakeJob(queue: Queue, jobId: string): Promise<void> {
 
 // KEYS: line[, sent mark]. ARGV: id, line ttl. Returns {1, message id} when the mark says sent, else
 // {0, position, head}, joining the line at its end when the id is not in it.
-const BEGIN = `
+const BEGIN_FUNCTION = `
+local function begin(KEYS, ARGV)
 if KEYS[2] then
   local sent = redis.call('GET', KEYS[2])
   if sent then return {1, sent} end
@@ -180,11 +173,24 @@ if not pos then
   pos = redis.call('LPOS', KEYS[1], ARGV[1])
 end
 return {0, pos, redis.call('LINDEX', KEYS[1], 0)}
+end
 `;
+const BEGIN = new RedisScript(`${BEGIN_FUNCTION}\nreturn begin(KEYS, ARGV)`);
+
+// BEGIN, and when it is the message's turn, its send slot reserved (pacer.ts) in the same step.
+// KEYS: line, sent mark, the reservation's three. ARGV: id, line ttl, the reservation's seven.
+// Returns BEGIN's reply, with the slot as a fourth element when one was reserved.
+const BEGIN_AND_RESERVE = new RedisScript(`${BEGIN_FUNCTION}
+${RESERVE_FUNCTION}
+local r = begin({KEYS[1], KEYS[2]}, {ARGV[1], ARGV[2]})
+if r[1] == 0 and r[2] == 0 then
+  r[4] = reserve({KEYS[3], KEYS[4], KEYS[5]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
+end
+return r`);
 
 // KEYS: sent mark, line, chat's next slot, cards. ARGV: message id, sent ttl, slot not before (0: none),
 // its ttl, leave (1/0), id, card field ('' : none), card message id, cards ttl. Returns the line's head.
-const FINISH = `
+const FINISH = new RedisScript(`
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local untilAt = tonumber(ARGV[3])
 if untilAt > 0 then
@@ -200,7 +206,7 @@ if ARGV[5] == '1' then
   return redis.call('LINDEX', KEYS[2], 0)
 end
 return false
-`;
+`);
 
 const LINE_TTL_MS = 7 * 24 * 60 * 60_000;
 const SENT_TTL_MS = 3 * 24 * 60 * 60_000;

@@ -417,24 +417,29 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       if (row) await leaveLine(row);
       return 'skipped';
     }
+    const payload = row.payload as unknown as OutboxPayload;
+    const channel = deps.platforms.channel(row.platform);
+    const chatRow = channel ? await chatState(row.platform, row.chatExternalId) : { kind: null, active: null };
+    const isGroup = chatRow.kind ? chatRow.kind === 'group' : (channel?.isGroupAddress(row.chatExternalId) ?? false);
     // Delivered already, and only its record is on its way (or was lost with a crash): never again.
-    // A paced message on its first look learns its place in its chat's line in the same round trip.
-    const firstLook = !UNPACED_OPS.has((row.payload as unknown as OutboxPayload).op) && state.slot === undefined && state.notBefore === undefined;
-    const begun = firstLook ? await deps.line.begin(row.platform, row.chatExternalId, row.id) : null;
+    // A paced message on its first look learns its place in its chat's line in the same round trip,
+    // and, when it is its turn, gets its send slot too (an announcement first sees whether it folds).
+    const firstLook = !UNPACED_OPS.has(payload.op) && state.slot === undefined && state.notBefore === undefined;
+    const reserveAtOnce = firstLook && channel && chatRow.active !== false && !(payload.op === 'card' && payload.announce);
+    // Cards and burst summaries are the teams' working view: they pass a burst's waiting replies.
+    const priority = payload.op === 'card' || payload.op === 'summary';
+    const begun = firstLook ? await deps.line.begin(row.platform, row.chatExternalId, row.id, reserveAtOnce ? deps.pacer.reservation(row.platform, row.chatExternalId, isGroup, channel.limits, Date.now(), priority) : null) : null;
     const sentAs = begun ? begun.sentAs : await deps.line.sentAs(row.id);
     if (sentAs !== null) {
       deps.sent.add({ id: row.id, messageId: sentAs || null, chat: row.chatExternalId, at: new Date() });
       await leaveLine(row);
       return 'skipped';
     }
-    const channel = deps.platforms.channel(row.platform);
     if (!channel) {
       await markFailed(row, `${row.platform} channel is not configured`, 'never');
       await leaveLine(row);
       return 'no-channel';
     }
-    const payload = row.payload as unknown as OutboxPayload;
-    const chatRow = await chatState(row.platform, row.chatExternalId);
     if (chatRow.active === false && payload.op !== 'answer_action') {
       await markFailed(row, 'chat is inactive (bot blocked or removed)', 'once-per-chat');
       await leaveLine(row);
@@ -450,7 +455,6 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     };
 
     let slot: number | null = null;
-    const isGroup = chatRow.kind ? chatRow.kind === 'group' : channel.isGroupAddress(row.chatExternalId);
     const unpaced = UNPACED_OPS.has(payload.op);
     const interval = unpaced ? 0 : channel.limits.chatIntervalMs;
     if (!unpaced) {
@@ -496,7 +500,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           }
           row = fresh;
         }
-        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits);
+        slot = begun?.slot ?? (await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits, undefined, priority));
         if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await handBack(slot, { ...job.data, slot });
       }
     }
@@ -522,7 +526,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       // Woken late (a busy process, a delayed job promoted with many others): the slot has passed
       // and others may be sending now; a fresh one keeps every sliding second within the limit.
       for (let i = 0; i < 3 && Date.now() - slot > LATE_SLOT_MS; i++) {
-        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits);
+        slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits, undefined, priority);
         await sleep(slot - Date.now());
       }
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChatPacer } from '../../src/queues/pacer.js';
+import { SendLine } from '../../src/queues/send-line.js';
 import { REDIS_TEST_URL } from '../support/pg.js';
 import { deleteRedisPrefix } from '../support/test-app.js';
 
@@ -56,11 +57,12 @@ describe('platform-wide pacing in Redis', () => {
     // 90 messages to 90 different chats at once: a sliding second never holds more than 30.
     for (let i = 0; i < 90; i++) slots.push(await pacer.reserve('telegram', String(1000 + i), false, limits, now));
     slots.sort((a, b) => a - b);
-    // Any 30 consecutive slots span more than a second and its margin for late calls (150 ms).
-    for (let i = 30; i < slots.length; i++) expect(slots[i]! - slots[i - 30]!).toBeGreaterThanOrEqual(1150);
-    // …and they go out as soon as that allows: thirty at once, then thirty more each 1.15 s.
-    expect(slots.filter((s) => s === now)).toHaveLength(30);
-    expect(slots.at(-1)! - now).toBe(2_300);
+    // Any 28 consecutive slots span more than a second and its margin for late calls (150 ms): two
+    // of the 30 stay free for cards and summaries (PRIORITY_SLOTS).
+    for (let i = 28; i < slots.length; i++) expect(slots[i]! - slots[i - 28]!).toBeGreaterThanOrEqual(1150);
+    // …and they go out as soon as that allows: 28 at once, then 28 more each 1.15 s.
+    expect(slots.filter((s) => s === now)).toHaveLength(28);
+    expect(slots.at(-1)! - now).toBe(3 * 1150);
     // A chat whose next slot is a second away does not hold the platform's slots in between.
     const later = now + 60_000;
     const first = await pacer.reserve('telegram', 'A', false, limits, later);
@@ -89,16 +91,55 @@ describe('platform-wide pacing in Redis', () => {
     for (let i = 30; i < slots.length; i++) expect(slots[i]! - slots[i - 30]!).toBeGreaterThanOrEqual(1150);
   });
 
-  it('does not put a slot just before thirty reserved ahead of it', async () => {
+  it('does not put a slot just before a full window reserved ahead of it', async () => {
     const pacer = new ChatPacer(redis, prefix, 1000, 1000, 20);
     const limits = { chatIntervalMs: 1000, groupPerMinute: 20, globalPerSecond: 30 };
     const now = 12_000_000;
-    // Thirty chats told by a 429 to wait until now + 500 take the thirty places of that moment.
-    for (let c = 0; c < 30; c++) {
+    // 28 chats told by a 429 to wait until now + 500 take the 28 ordinary places of that moment.
+    for (let c = 0; c < 28; c++) {
       await pacer.pushBack('telegram', `w${c}`, now + 500);
       expect(await pacer.reserve('telegram', `w${c}`, false, limits, now)).toBe(now + 500);
     }
-    // A message for another chat, now, would make thirty-one within a second of them.
+    // A message for another chat, now, would make 29 within a second of them.
     expect(await pacer.reserve('telegram', 'fresh', false, limits, now)).toBe(now + 500 + 1150);
+  });
+
+  it("a message's first look reserves its slot by the same rules, only when it is its turn, and survives a flushed script cache", async () => {
+    const pacer = new ChatPacer(redis, prefix, 1000, 1000, 20);
+    const line = new SendLine(redis, prefix, 1);
+    const limits = { chatIntervalMs: 1000, groupPerMinute: 20, globalPerSecond: 30 };
+    const now = Date.now();
+    await line.join([{ id: 1n, platform: 'telegram', chat: '-55' }, { id: 2n, platform: 'telegram', chat: '-55' }]);
+    // The second in line: its place, no slot taken.
+    const second = await line.begin('telegram', '-55', 2n, pacer.reservation('telegram', '-55', true, limits, now));
+    expect(second).toEqual({ sentAs: null, position: 1, head: '1' });
+    // The head: its turn, and its slot in the same step.
+    await redis.script('FLUSH');
+    const first = await line.begin('telegram', '-55', 1n, pacer.reservation('telegram', '-55', true, limits, now));
+    expect(first).toEqual({ sentAs: null, position: 0, head: '1', slot: now });
+    // The chat's next slot was taken by it: a plain reservation now waits the interval.
+    expect(await pacer.reserve('telegram', '-55', true, limits, now)).toBe(now + 1000);
+    // Delivered already: no slot, whatever the line says.
+    await line.finish({ platform: 'telegram', chat: '-55', id: 1n, messageId: '900', pace: null, card: null, leave: true });
+    expect(await line.begin('telegram', '-55', 1n, pacer.reservation('telegram', '-55', true, limits, now))).toEqual({ sentAs: '900', position: 0, head: null });
+    expect(await pacer.reserve('telegram', '-55', true, limits, now)).toBe(now + 2000);
+  });
+
+  it('keeps two slots of every platform-wide window for cards and summaries, however many replies are reserved ahead', async () => {
+    const pacer = new ChatPacer(redis, `${prefix}:prio`, 1000, 1000, 20);
+    const limits = { chatIntervalMs: 1000, groupPerMinute: 20, globalPerSecond: 30 };
+    const now = 5_000_000;
+    // Replies to 100 chats: 28 per window, each window full before the next begins.
+    const replies = [];
+    for (let i = 0; i < 100; i++) replies.push((await pacer.reserve('telegram', `-7${i}`, true, limits, now)) - now);
+    expect(replies.filter((s) => s === 0)).toHaveLength(28);
+    expect(replies[28]).toBe(1150);
+    // A card to the support group goes now, and so does a second; a third waits for the next window.
+    const cards = [];
+    for (let i = 0; i < 3; i++) cards.push((await pacer.reserve('telegram', `-9${i}`, true, limits, now, true)) - now);
+    expect(cards).toEqual([0, 0, 1150]);
+    // Every window still holds at most 30.
+    const all = [...replies, ...cards].sort((a, b) => a - b);
+    for (let i = 30; i < all.length; i++) expect(all[i]! - all[i - 30]!).toBeGreaterThanOrEqual(1150);
   });
 });
