@@ -33,16 +33,26 @@ export class SendLine {
     return `${this.prefix}:cards:${this.database}:${platform}:${chat}`;
   }
 
-  /** Appends messages to their chats' lines, in the order given. */
-  async join(rows: readonly { id: bigint; platform: string; chat: string }[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** Appends messages to their chats' lines, in the order given; returns each one's place (0 = its turn). */
+  async join(rows: readonly { id: bigint; platform: string; chat: string }[]): Promise<number[]> {
+    if (rows.length === 0) return [];
     const multi = this.redis.multi();
     for (const r of rows) {
       const key = this.lineKey(r.platform, r.chat);
       multi.rpush(key, r.id.toString());
       multi.pexpire(key, LINE_TTL_MS);
     }
-    await multi.exec();
+    const replies = (await multi.exec()) ?? [];
+    return rows.map((_, i) => Number(replies[i * 2]?.[1] ?? 1) - 1);
+  }
+
+  /** Which of these messages are at the head of their chats' lines now. */
+  async atHead(rows: readonly { id: bigint; platform: string; chat: string }[]): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    const multi = this.redis.multi();
+    for (const r of rows) multi.lindex(this.lineKey(r.platform, r.chat), 0);
+    const replies = (await multi.exec()) ?? [];
+    return rows.map((r, i) => replies[i]?.[1] === r.id.toString());
   }
 
   /**

@@ -46,6 +46,19 @@ export interface OutboxDeps {
 
 /** Longest wait done in-process; longer waits hand the job back to Redis as delayed. */
 const MAX_INLINE_WAIT_MS = 2_500;
+/** A wait this short is always done in-process. */
+const SHORT_WAIT_MS = 50;
+/**
+ * Jobs that may wait in-process for a slot further away than SHORT_WAIT_MS, at once; the others
+ * are handed back to Redis until their slots. Twenty of the sender's 32 places.
+ */
+const MAX_INLINE_WAITERS = 20;
+/**
+ * A job handed back to wait for its slot comes back this much earlier and waits the rest
+ * in-process: a delayed job is promoted some milliseconds late, and a slot missed by more than
+ * LATE_SLOT_MS is given up for one at the end of the queue.
+ */
+const WAKE_EARLY_MS = 250;
 /** A slot this late is given up for a fresh one. */
 const LATE_SLOT_MS = 25;
 /** Calls that answer a press or tidy a message: they take no turn in a chat's line and no slot. */
@@ -65,6 +78,13 @@ interface JobRowCopy {
 
 /** Longest a message waits in its chat's line before it looks again (the one ahead wakes it sooner). */
 const LINE_WAIT_MAX_MS = 10_000;
+/**
+ * …for the few nearest the head (they also notice a head that does not move). Deeper in the line
+ * a message looks again at most this often: a burst puts thousands of announcements in the support
+ * group's line, and each looking every 10 s cost more CPU than the burst's reports themselves.
+ */
+const NEAR_HEAD = 5;
+const DEEP_LINE_WAIT_MAX_MS = 120_000;
 /**
  * A message at the head of its chat's line that has not gone out for this long is looked at: one no
  * longer due (sent, failed) leaves the line; one never tried (its job lost) is enqueued again.
@@ -409,6 +429,23 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     else await deps.queues.enqueueOutbox([BigInt(head)]);
   }
 
+  /**
+   * Jobs waiting in-process for their slots. In a burst, replies to hundreds of chats each wait a
+   * second or so for a place in the platform-wide limit; were they all to wait in-process, every
+   * one of the sender's places would be taken by a waiting reply and nothing else — the support
+   * group's cards, a department's answer — would start until the burst's replies were out.
+   */
+  let waitingInline = 0;
+  const mayWaitInline = (until: number) => until - Date.now() <= SHORT_WAIT_MS || (until - Date.now() <= MAX_INLINE_WAIT_MS && waitingInline < MAX_INLINE_WAITERS);
+  const waitInline = async (until: number) => {
+    waitingInline++;
+    try {
+      await sleep(until - Date.now());
+    } finally {
+      waitingInline--;
+    }
+  };
+
   return async function processOutbox(job: Job, token?: string): Promise<string> {
     const { outboxId } = OutboxJob.parse(job.data);
     const state = job.data as SendState;
@@ -475,7 +512,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           if (place.head && place.head !== row.id.toString()) {
             const since = (state as { waitingSince?: number; waitingBehind?: string }).waitingBehind === place.head ? ((state as { waitingSince?: number }).waitingSince ?? Date.now()) : Date.now();
             if (Date.now() - since >= STALE_HEAD_MS) await unstickHead(row, place.head);
-            const wait = Math.min(LINE_WAIT_MAX_MS, Math.max(250, Math.max(interval, 100) * place.position));
+            const wait = Math.min(place.position <= NEAR_HEAD ? LINE_WAIT_MAX_MS : DEEP_LINE_WAIT_MAX_MS, Math.max(250, Math.max(interval, 100) * place.position));
             if (token) await handBack(Date.now() + wait, { ...job.data, waitingBehind: place.head, waitingSince: since });
             await sleep(wait);
             throw new Error('not its turn yet');
@@ -501,7 +538,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           row = fresh;
         }
         slot = begun?.slot ?? (await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits, undefined, priority));
-        if (token && slot - Date.now() > MAX_INLINE_WAIT_MS) await handBack(slot, { ...job.data, slot });
+        if (token && !mayWaitInline(slot)) await handBack(Math.max(Date.now(), slot - WAKE_EARLY_MS), { ...job.data, slot });
       }
     }
 
@@ -522,12 +559,15 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     }
     // Built first, so the call leaves as close to its slot as possible.
     if (slot !== null) {
-      await sleep(slot - Date.now());
+      await waitInline(slot);
       // Woken late (a busy process, a delayed job promoted with many others): the slot has passed
       // and others may be sending now; a fresh one keeps every sliding second within the limit.
       for (let i = 0; i < 3 && Date.now() - slot > LATE_SLOT_MS; i++) {
         slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits, undefined, priority);
-        await sleep(slot - Date.now());
+        // In a burst the fresh slot can be a minute away: waiting for it here would hold one of the
+        // sender's few places the whole time, and enough of them would stop every other message.
+        if (token && !mayWaitInline(slot)) await handBack(Math.max(Date.now(), slot - WAKE_EARLY_MS), { ...job.data, slot });
+        await waitInline(slot);
       }
     }
 
@@ -563,6 +603,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           case 'migrated': {
             if (hop > 0) throw err;
             await moveChat(row.platform, chat.externalId, f.newChatId);
+            // Out of the old id's line: the messages behind it there (moved too) are woken.
+            if (!unpaced) await leaveLine(row);
             chat = { platform: row.platform, externalId: f.newChatId };
             ({ request, remember } = await buildRequest(row, payload, chat, channel, progress));
             continue;

@@ -73,6 +73,19 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
     await emu?.close();
   });
 
+  it('a message behind others in its chat does not run until the one ahead wakes it, then goes in order', async () => {
+    const chat = await emu.createChat({ type: 'group', title: 'Nhóm thử hàng đợi' });
+    const ids = await queueMessages(h, chat.id, ['Thứ nhất', 'Thứ hai', 'Thứ ba']);
+    // Added delayed (a safety net of 10 s), not waiting: its job takes no place in the sender.
+    const later = (await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(ids[2]!)))!;
+    expect(later.opts.delay).toBe(10_000);
+    await emu.waitForBotMessage(chat.id, 'Thứ ba', 15_000);
+    expect(texts(emu, chat.id)).toEqual(['Thứ nhất', 'Thứ hai', 'Thứ ba']);
+    // Woken by the one ahead, well before its safety net.
+    const done = (await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(ids[2]!)))!;
+    expect(done.processedOn! - done.timestamp).toBeLessThan(10_000);
+  });
+
   it('waits out a 429 (retry_after 2 s) without spending an attempt, then delivers exactly once', async () => {
     const chat = await group();
     await emu.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } }, { chatId: chat.id });
