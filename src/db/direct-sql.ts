@@ -36,8 +36,9 @@ export class TransactionNotingFactory implements SqlMigrationAwareDriverAdapterF
     const start = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel): Promise<Transaction> => {
       const tx = await start(isolationLevel);
+      const client = (tx as unknown as { client: pg.PoolClient }).client;
       const slot = opening.getStore();
-      if (slot) slot.client = (tx as unknown as { client: pg.PoolClient }).client;
+      if (slot && client) slot.client = inTurn(client);
       return tx;
     };
     return adapter;
@@ -46,6 +47,30 @@ export class TransactionNotingFactory implements SqlMigrationAwareDriverAdapterF
   connectToShadowDb(): Promise<SqlDriverAdapter> {
     return this.inner.connectToShadowDb();
   }
+}
+
+const IN_TURN = Symbol('thaogo.inTurn');
+
+/**
+ * The connection with its statements sent one after another. Prisma and this module both send
+ * statements of one transaction on it, and code may start two at once (Promise.all); pg queues
+ * them, but warns that queueing on a busy client goes away in pg 9. Patched once per pooled client.
+ */
+function inTurn(client: pg.PoolClient): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [IN_TURN]?: true };
+  if (marked[IN_TURN]) return client;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let tail: Promise<unknown> = Promise.resolve();
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    // Callback and submittable forms (streams, cursors) are left as they are.
+    const last = args[args.length - 1];
+    if (typeof last === 'function' || typeof (args[0] as { submit?: unknown } | null)?.submit === 'function') return query(...args);
+    const run = tail.then(() => query(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  marked[IN_TURN] = true;
+  return client;
 }
 
 const pad = (n: number, z = 2) => String(n).padStart(z, '0');

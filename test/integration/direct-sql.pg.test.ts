@@ -85,6 +85,26 @@ describe('raw SQL sent directly to PostgreSQL', () => {
     expect(await db.prisma.$executeRaw`UPDATE "t" SET "n" = "n" + 1 WHERE "n" IN (2001, 2002)`).toBe(2);
   });
 
+  it('statements started together in a transaction go one after another, without pg queueing them on a busy client', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const seen = await db.prisma.$transaction(async (tx) =>
+        Promise.all([
+          ...[1, 2, 3, 4, 5].map((n) => tx.$queryRaw<{ n: number }[]>`SELECT ${n}::int AS "n", pg_sleep(0.01)`.then((r) => r[0]!.n)),
+          tx.counter.count().then(() => 0),
+          tx.$executeRaw`INSERT INTO "t" ("n") VALUES (3001)`.then(() => 6),
+        ]),
+      );
+      expect(seen).toEqual([1, 2, 3, 4, 5, 0, 6]);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((m) => /already executing a query/.test(m))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('is the driver that answers, outside and inside a transaction (not Prisma with another error shape)', async () => {
     const shape = (err: unknown) => ({ name: (err as Error).constructor.name, code: (err as { code?: string }).code });
     const outside = await db.prisma.$queryRaw`SELECT 1 / 0`.then(() => null, shape);
