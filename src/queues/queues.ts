@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { isConnectionError, OutageLog } from './connection.js';
 import { JOB, outboxJobId, QUEUE, updateJobId, type OutboxJob, type UpdateJob } from './names.js';
-import { wakeJob, type SendLine } from './send-line.js';
+import { lineWaitCap, wakeJob, type SendLine } from './send-line.js';
 
 /** What enqueueing a message needs to know of its row (the writer knows it; the sweep reads it). */
 export interface OutboxRowInfo {
@@ -16,11 +16,6 @@ export interface OutboxRowInfo {
   /** Carried in the job so the sender need not read the row back (absent: it reads it). */
   payload?: unknown;
 }
-
-/** How long a message behind 1–5 others in its chat's line waits at most before it looks (it is woken sooner). */
-const BEHIND_WAKE_MS = 10_000;
-/** The same for one deeper in the line. */
-const DEEP_BEHIND_WAKE_MS = 120_000;
 
 /** Messages that go in their chat's order (answers to presses and taking buttons away do not wait). */
 const ORDERED_OPS = new Set(['send', 'card', 'send_file', 'summary']);
@@ -105,10 +100,6 @@ export class Queues {
       // A message behind others in its chat's line is added delayed: the one ahead wakes it when it
       // leaves (SendLine.finish), and until then its job does not run at all — in a burst thousands
       // of announcements wait in the support group's line. The delay is only the safety net.
-      const delayOf = (id: bigint) => {
-        const place = places.get(id) ?? 0;
-        return place === 0 ? 0 : place <= 5 ? BEHIND_WAKE_MS : DEEP_BEHIND_WAKE_MS;
-      };
       await this.outbox.addBulk(
         rows.map((r) => ({
           name: JOB.send,
@@ -116,11 +107,11 @@ export class Queues {
             outboxId: r.id.toString(),
             ...(r.payload !== undefined ? { row: { platform: r.platform, chatExternalId: r.chatExternalId, purpose: r.purpose ?? null, ticketId: r.ticketId ?? null, payload: r.payload } } : {}),
           } satisfies OutboxJob & { row?: unknown },
-          opts: { jobId: this.outboxJobId(r.id), ...(delayOf(r.id) > 0 ? { delay: delayOf(r.id) } : {}) },
+          opts: { jobId: this.outboxJobId(r.id), ...(places.get(r.id) ? { delay: lineWaitCap(places.get(r.id)!) } : {}) },
         })),
       );
       // The one ahead may have left between joining and adding: its wake-up found no job.
-      const behind = ordered.filter((r) => delayOf(r.id) > 0);
+      const behind = ordered.filter((r) => places.get(r.id));
       if (behind.length && this.line) {
         const heads = await this.line.atHead(behind);
         await Promise.all(behind.filter((_, i) => heads[i]).map((r) => wakeJob(this.outbox, this.outboxJobId(r.id))));

@@ -161,6 +161,16 @@ export class SendLine {
   }
 }
 
+/**
+ * Longest a message waits behind others in its chat's line before it looks again; the one ahead
+ * wakes it sooner when it leaves. The few nearest the head look every 10 s (they also notice a head
+ * that does not move); deeper ones every 2 minutes: a burst puts thousands of announcements in the
+ * support group's line, and each looking every 10 s cost more CPU than the burst's reports.
+ */
+export function lineWaitCap(position: number): number {
+  return position <= 5 ? 10_000 : 120_000;
+}
+
 /** A delayed job, woken now (a message whose turn came); a waiting or active one is left alone. */
 export async function wakeJob(queue: Queue, jobId: string): Promise<void> {
   const job = await queue.getJob(jobId);

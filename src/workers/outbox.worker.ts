@@ -21,7 +21,7 @@ import type { Queues } from '../queues/queues.js';
 import { ChannelError, FileUnavailable, type AttachmentRef, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundFile, type OutboundRequest } from '../core/port.js';
 import type { Platform } from '../domain/types.js';
 import type { PlatformRegistry } from '../platforms/plugin.js';
-import { wakeJob, type SendLine } from '../queues/send-line.js';
+import { lineWaitCap, wakeJob, type SendLine } from '../queues/send-line.js';
 import type { SentMarks } from './sent-marks.js';
 
 export interface OutboxDeps {
@@ -76,15 +76,6 @@ interface JobRowCopy {
   payload: unknown;
 }
 
-/** Longest a message waits in its chat's line before it looks again (the one ahead wakes it sooner). */
-const LINE_WAIT_MAX_MS = 10_000;
-/**
- * …for the few nearest the head (they also notice a head that does not move). Deeper in the line
- * a message looks again at most this often: a burst puts thousands of announcements in the support
- * group's line, and each looking every 10 s cost more CPU than the burst's reports themselves.
- */
-const NEAR_HEAD = 5;
-const DEEP_LINE_WAIT_MAX_MS = 120_000;
 /**
  * A message at the head of its chat's line that has not gone out for this long is looked at: one no
  * longer due (sent, failed) leaves the line; one never tried (its job lost) is enqueued again.
@@ -490,6 +481,10 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       await job.moveToDelayed(until, token!);
       throw new DelayedError();
     };
+    /** Waits for a reserved slot: here when it is near and there is room, else handed back to come again just before it. */
+    const handBackUnlessNear = async (at: number): Promise<void> => {
+      if (token && !mayWaitInline(at)) await handBack(Math.max(Date.now(), at - WAKE_EARLY_MS), { ...job.data, slot: at });
+    };
 
     let slot: number | null = null;
     const unpaced = UNPACED_OPS.has(payload.op);
@@ -512,7 +507,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           if (place.head && place.head !== row.id.toString()) {
             const since = (state as { waitingSince?: number; waitingBehind?: string }).waitingBehind === place.head ? ((state as { waitingSince?: number }).waitingSince ?? Date.now()) : Date.now();
             if (Date.now() - since >= STALE_HEAD_MS) await unstickHead(row, place.head);
-            const wait = Math.min(place.position <= NEAR_HEAD ? LINE_WAIT_MAX_MS : DEEP_LINE_WAIT_MAX_MS, Math.max(250, Math.max(interval, 100) * place.position));
+            const wait = Math.min(lineWaitCap(place.position), Math.max(250, Math.max(interval, 100) * place.position));
             if (token) await handBack(Date.now() + wait, { ...job.data, waitingBehind: place.head, waitingSince: since });
             await sleep(wait);
             throw new Error('not its turn yet');
@@ -538,7 +533,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           row = fresh;
         }
         slot = begun?.slot ?? (await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits, undefined, priority));
-        if (token && !mayWaitInline(slot)) await handBack(Math.max(Date.now(), slot - WAKE_EARLY_MS), { ...job.data, slot });
+        await handBackUnlessNear(slot);
       }
     }
 
@@ -566,7 +561,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         slot = await deps.pacer.reserve(row.platform, chat.externalId, isGroup, channel.limits, undefined, priority);
         // In a burst the fresh slot can be a minute away: waiting for it here would hold one of the
         // sender's few places the whole time, and enough of them would stop every other message.
-        if (token && !mayWaitInline(slot)) await handBack(Math.max(Date.now(), slot - WAKE_EARLY_MS), { ...job.data, slot });
+        await handBackUnlessNear(slot);
         await waitInline(slot);
       }
     }

@@ -36,6 +36,22 @@ describe('the inbox and the updates worker on embedded PostgreSQL (PGlite) + Red
     update_id: updateId,
     message: { message_id: updateId, date: 0, chat: { id: chatId, type: 'group', title: 'Xã B' }, from: { id: 7, is_bot: false, first_name: 'An' }, text },
   });
+  /** The updates worker's processor, over a Telegram plug-in that reads updates with `toInbound`. */
+  const processorReading = (toInbound: PlatformPlugin['toInbound']) => {
+    const plugin: PlatformPlugin = {
+      platform: 'telegram',
+      channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
+      toInbound,
+      chatOf: chatIdOfUpdate,
+      failureTarget: failureReplyTarget,
+      init: async () => undefined,
+      start: async () => undefined,
+      stop: async () => undefined,
+      describe: () => ({}),
+    };
+    const config = parseConfig({});
+    return createUpdatesProcessor({ prisma: db.prisma, logger, queues, platforms: new PlatformRegistry([plugin]), core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) } });
+  };
   const checked = (raw: unknown) => {
     const v = checkTelegramUpdate(raw);
     if (!v.ok) throw new Error(v.reason);
@@ -84,26 +100,8 @@ describe('the inbox and the updates worker on embedded PostgreSQL (PGlite) + Red
     await inbox.accept(u);
     const row = await db.prisma.inboundUpdate.findFirstOrThrow({ where: { updateId: '3' } });
     // A plug-in whose reading of the update breaks the same way every time.
-    const failing: PlatformPlugin = {
-      platform: 'telegram',
-      channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
-      toInbound: () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'id')");
-      },
-      chatOf: chatIdOfUpdate,
-      failureTarget: failureReplyTarget,
-      init: async () => undefined,
-      start: async () => undefined,
-      stop: async () => undefined,
-      describe: () => ({}),
-    };
-    const config = parseConfig({});
-    const process = createUpdatesProcessor({
-      prisma: db.prisma,
-      logger,
-      queues,
-      platforms: new PlatformRegistry([failing]),
-      core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) },
+    const process = processorReading(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'id')");
     });
     const job = (await queues.updates.getJob(queues.updateJobId(row.id)))!;
     expect(await process(job)).toBe('failed');
@@ -126,24 +124,12 @@ describe('the inbox and the updates worker on embedded PostgreSQL (PGlite) + Red
     for (const [id, text] of Object.entries(texts)) await inbox.accept(checked(update(Number(id), text, -100 - Number(id))));
     const rows = await db.prisma.inboundUpdate.findMany({ where: { updateId: { in: Object.keys(texts) } }, orderBy: { id: 'asc' } });
     const busy = Object.assign(new Error('could not serialize access'), { code: '40001' });
-    const plugin: PlatformPlugin = {
-      platform: 'telegram',
-      channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
-      toInbound: (payload) => {
-        const text = (payload as { message: { text: string } }).message.text;
-        if (text === '[độc]') throw new TypeError('poison');
-        if (text === '[bận]') throw busy;
-        return null;
-      },
-      chatOf: chatIdOfUpdate,
-      failureTarget: failureReplyTarget,
-      init: async () => undefined,
-      start: async () => undefined,
-      stop: async () => undefined,
-      describe: () => ({}),
-    };
-    const config = parseConfig({});
-    const process = createUpdatesProcessor({ prisma: db.prisma, logger, queues, platforms: new PlatformRegistry([plugin]), core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) } });
+    const process = processorReading((payload) => {
+      const text = (payload as { message: { text: string } }).message.text;
+      if (text === '[độc]') throw new TypeError('poison');
+      if (text === '[bận]') throw busy;
+      return null;
+    });
     const own = rows[rows.length - 1]!;
     expect(await process((await queues.updates.getJob(queues.updateJobId(own.id)))!)).toBe('processed');
     const after = new Map((await db.prisma.inboundUpdate.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((r) => [r.updateId, r]));
