@@ -148,10 +148,6 @@ export async function prepareMessage(
   return { parts };
 }
 
-/**
- * Collects outgoing messages as rows inside the caller's transaction: a message exists if and
- * only if the change that caused it committed. The ids are enqueued after commit.
- */
 /** A row written, as the queue needs it to enqueue its job without reading it back. */
 export interface CreatedRow {
   id: bigint;
@@ -164,10 +160,85 @@ export interface CreatedRow {
   payload?: OutboxPayload;
 }
 
+/** A message waiting to be written with the others of its batch (a buffered writer). */
+interface PendingRow {
+  chat: ChatAddress;
+  payload: OutboxPayload;
+  purpose: string;
+  ticketId: number | null;
+}
+
+/**
+ * The messages of a batch of updates handled in one transaction, kept to be written together: one
+ * INSERT for the batch's receipts, announcements and answers instead of one per message, in the
+ * same statement that marks the batch's updates processed. Code that reads OutboundMessage in the
+ * transaction flushes first (OutboxWriter.flush), so it sees every message written before it.
+ */
+export class OutboxBuffer {
+  private pending: { row: PendingRow; writer: OutboxWriter }[] = [];
+
+  constructor(private readonly tx: Tx) {}
+
+  /** Messages kept by `writer` and not written yet. */
+  heldFor(writer: OutboxWriter): number {
+    return this.pending.filter((p) => p.writer === writer).length;
+  }
+
+  add(row: PendingRow, writer: OutboxWriter): void {
+    this.pending.push({ row, writer });
+  }
+
+  /**
+   * Writes the kept messages in the order they were sent, in one statement; `processed`: inbox
+   * rows marked processed by the same statement.
+   */
+  async flush(processed: { ids: readonly bigint[]; at: Date } | null = null): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const done = processed?.ids.map(String) ?? [];
+    if (batch.length === 0) {
+      if (done.length) await this.tx.$executeRaw`UPDATE "InboundUpdate" SET "processedAt" = ${processed!.at}, "attempts" = "attempts" + 1, "error" = NULL WHERE "id" = ANY(${done}::bigint[])`;
+      return;
+    }
+    const at = new Date();
+    const rows = batch.map((p) => p.row);
+    const inserted = await this.tx.$queryRaw<{ id: bigint }[]>`
+      WITH "done" AS (
+        UPDATE "InboundUpdate" SET "processedAt" = ${processed?.at ?? at}, "attempts" = "attempts" + 1, "error" = NULL WHERE "id" = ANY(${done}::bigint[]))
+      INSERT INTO "OutboundMessage" ("platform", "chatExternalId", "method", "payload", "purpose", "ticketId", "createdAt", "updatedAt")
+      SELECT u."platform"::"Platform", u."chat", u."method", u."payload"::jsonb, u."purpose", u."ticketId", ${at}, ${at}
+      FROM unnest(${rows.map((r) => r.chat.platform)}::text[], ${rows.map((r) => r.chat.externalId)}::text[], ${rows.map((r) => r.payload.op)}::text[],
+                  ${rows.map((r) => JSON.stringify(r.payload))}::text[], ${rows.map((r) => r.purpose)}::text[], ${rows.map((r) => r.ticketId)}::int[])
+        WITH ORDINALITY AS u("platform", "chat", "method", "payload", "purpose", "ticketId", "n")
+      ORDER BY u."n"
+      RETURNING "id"`;
+    // Ids are drawn from the sequence as the rows are inserted, in ORDER BY's order.
+    const ids = inserted.map((r) => BigInt(r.id)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    if (ids.length !== batch.length) throw new Error(`outbox flush wrote ${ids.length} of ${batch.length} rows`);
+    batch.forEach((p, i) => p.writer.record(ids[i]!, p.row));
+  }
+}
+
+/**
+ * Collects outgoing messages as rows inside the caller's transaction: a message exists if and
+ * only if the change that caused it committed. The ids are enqueued after commit.
+ */
 export class OutboxWriter {
-  readonly created: bigint[] = [];
+  private readonly written: bigint[] = [];
+  private readonly writtenRows: CreatedRow[] = [];
+
+  /** The ids of the rows written, in order. */
+  get created(): bigint[] {
+    this.assertFlushed();
+    return this.written;
+  }
+
   /** The same rows with what their jobs carry. */
-  readonly rows: CreatedRow[] = [];
+  get rows(): CreatedRow[] {
+    this.assertFlushed();
+    return this.writtenRows;
+  }
+
   /** Reminder rounds to wake after commit (the ticket rows already hold the times). */
   readonly wakeups: Date[] = [];
 
@@ -176,7 +247,25 @@ export class OutboxWriter {
     private readonly channels: ChannelDirectory,
     private readonly now: Date,
     private readonly t: Translate = createTranslator('vi'),
+    /** Kept in a batch's buffer and written with its other messages (OutboxBuffer), instead of one statement each. */
+    private readonly buffer: OutboxBuffer | null = null,
   ) {}
+
+  /** A buffered writer's rows asked for before they were written would be lost messages: never silently. */
+  private assertFlushed(): void {
+    if (this.buffer && this.buffer.heldFor(this) > 0) throw new Error('outbox rows read before flush()');
+  }
+
+  /** Writes the messages kept so far (of the whole batch, with a buffer): before reading OutboundMessage in the transaction. */
+  async flush(): Promise<void> {
+    await this.buffer?.flush();
+  }
+
+  /** A row written (OutboxBuffer calls this for the rows it wrote). @internal */
+  record(id: bigint, r: PendingRow): void {
+    this.written.push(id);
+    this.writtenRows.push({ id, platform: r.chat.platform, chatExternalId: r.chat.externalId, op: r.payload.op, purpose: r.purpose, ticketId: r.ticketId, payload: r.payload });
+  }
 
   /** What the channel of `platform` can do. */
   capabilities(platform: Platform): ChannelCapabilities {
@@ -199,6 +288,8 @@ export class OutboxWriter {
    * the outbox row, so the send survives restarts like any other message.
    */
   async sendFile(chat: ChatAddress, file: { kind: 'photo' | 'document'; fileName: string; mimeType: string; data: Uint8Array; caption: string }, meta: OutboxMeta = {}): Promise<void> {
+    // After the messages sent before it, in id order as in its chat's line.
+    await this.flush();
     const row = await this.tx.outboundMessage.create({
       data: {
         platform: chat.platform,
@@ -213,8 +304,8 @@ export class OutboxWriter {
       },
       select: { id: true },
     });
-    this.created.push(row.id);
-    this.rows.push({ id: row.id, platform: chat.platform, chatExternalId: chat.externalId, op: 'send_file', purpose: meta.purpose ?? 'file', ticketId: meta.ticketId ?? null });
+    this.written.push(row.id);
+    this.writtenRows.push({ id: row.id, platform: chat.platform, chatExternalId: chat.externalId, op: 'send_file', purpose: meta.purpose ?? 'file', ticketId: meta.ticketId ?? null });
   }
 
   /** Asks for a reminder round at `at`, once the transaction has committed. */
@@ -242,14 +333,16 @@ export class OutboxWriter {
   }
 
   private async insert(chat: ChatAddress, payload: OutboxPayload, purpose: string, ticketId: number | null): Promise<void> {
+    if (this.buffer) {
+      this.buffer.add({ chat, payload, purpose, ticketId }, this);
+      return;
+    }
     // Written with plain SQL: one of the most frequent statements, on every update's path.
     const at = new Date();
     const [row] = await this.tx.$queryRaw<{ id: bigint }[]>`
       INSERT INTO "OutboundMessage" ("platform", "chatExternalId", "method", "payload", "purpose", "ticketId", "createdAt", "updatedAt")
       VALUES (${chat.platform}::"Platform", ${chat.externalId}, ${payload.op}, ${JSON.stringify(payload)}::jsonb, ${purpose}, ${ticketId}, ${at}, ${at})
       RETURNING "id"`;
-    const id = BigInt(row!.id);
-    this.created.push(id);
-    this.rows.push({ id, platform: chat.platform, chatExternalId: chat.externalId, op: payload.op, purpose, ticketId, payload });
+    this.record(BigInt(row!.id), { chat, payload, purpose, ticketId });
   }
 }

@@ -29,9 +29,25 @@ export async function announceToSupport(scope: Scope, chats: readonly Chat[], ti
   for (const chat of chats) await scope.out.card(addressOf(chat), ticketId, 'support', { announce: true });
 }
 
-/** Tickets one summary lists at most: each with its own button where there are buttons (100 to a message). */
-export function summaryCapacity(caps: ChannelCapabilities): number {
+/**
+ * Tickets a summary lists with a line each, at most: each with its own button where there are
+ * buttons (100 to a message, the platform's limit), else as a numbered choice (30).
+ */
+export function summaryCapacity(caps: Pick<ChannelCapabilities, 'buttons'>): number {
   return caps.buttons ? 100 : 30;
+}
+
+/** Room a compact summary gives each code: the code (up to 9 characters) and its separator. */
+const COMPACT_CODE_CHARS = 12;
+
+/**
+ * Tickets a compact summary lists at most: codes only, as many as one message of the channel holds
+ * (about 300 in 4,096 characters, 130 in 2,000). A large burst is listed compactly, so the support group's
+ * budget of messages a minute covers thousands of new tickets in a few messages; each code is
+ * still one typed command (/phieu, /nhan) from its card and its actions.
+ */
+export function compactCapacity(caps: Pick<ChannelCapabilities, 'maxTextLength' | 'buttons'>): number {
+  return Math.max(summaryCapacity(caps), Math.floor((caps.maxTextLength - SUMMARY_FRAME_CHARS) / COMPACT_CODE_CHARS));
 }
 
 export interface WaitingAnnouncement {
@@ -56,6 +72,8 @@ export async function waitingAnnouncements(tx: Pick<Tx, '$queryRaw'>, chat: Chat
 
 export interface Fold {
   summaryId: bigint;
+  /** How many tickets this summary may list (a line each, or compact). */
+  capacity: number;
   /** Every ticket the summary lists now, in order. */
   ticketIds: number[];
   /** The announcements it took besides the one whose turn it was (now delivered as part of it). */
@@ -69,10 +87,11 @@ export interface Fold {
  * the head announcement `head` is due: into the open summary while it has room (where messages can
  * be edited; otherwise every summary is new and lists only what it brings), else a new one. The head
  * row becomes the summary's message (method `summary`); the others are delivered with it. Only the
- * head of a chat's send line gets here, so two folds of one chat never run at once.
+ * head of a chat's send line gets here, so two folds of one chat never run at once. More waiting
+ * than a summary lists a line each: the summary is compact (codes only) and takes that many more.
  */
 export async function foldAnnouncements(tx: Tx, chat: ChatAddress, head: bigint, waiting: readonly WaitingAnnouncement[], caps: ChannelCapabilities): Promise<Fold> {
-  const capacity = summaryCapacity(caps);
+  const capacity = waiting.length > summaryCapacity(caps) ? compactCapacity(caps) : summaryCapacity(caps);
   const open = caps.edits
     ? await tx.$queryRaw<{ id: bigint; ticketIds: number[] }[]>`
         SELECT "id", "ticketIds" FROM "SupportSummary"
@@ -107,7 +126,7 @@ export async function foldAnnouncements(tx: Tx, chat: ChatAddress, head: bigint,
         "payload" = "payload" || jsonb_build_object('summaryId', ${summaryId.toString()}::text), "updatedAt" = now()
       WHERE "id" = ANY(${absorbed.map(String)}::bigint[]) AND "status" = 'pending'`;
   }
-  return { summaryId, ticketIds, absorbed, fresh: !current };
+  return { summaryId, capacity, ticketIds, absorbed, fresh: !current };
 }
 
 /** The tickets a summary lists. */
@@ -129,11 +148,18 @@ const SUMMARY_FRAME_CHARS = 400;
 /**
  * The rolling summary: the burst's new tickets, each a tap (or a typed number) from its card. Each
  * line shows as much as fits in one message of the channel: code, commune and the start of the
- * report; then shorter; at the least the code.
+ * report; then shorter; at the least the code. More tickets than a summary lists a line each (a
+ * large burst): the codes alone, each one typed command from its card.
  */
 export function renderSupportSummary(tickets: readonly SummaryTicket[], t: Translate, caps: Pick<ChannelCapabilities, 'maxTextLength' | 'buttons'>): Message {
   const first = tickets[0]?.code ?? '';
   const last = tickets.at(-1)?.code ?? '';
+  const title = { kind: 'title' as const, text: escapeHtml(t('summary-title', { count: tickets.length, first, last })) };
+  if (tickets.length > summaryCapacity(caps)) {
+    return {
+      blocks: [title, { kind: 'text', text: tickets.map((tk) => escapeHtml(tk.code)).join(', ') }, { kind: 'text', text: escapeHtml(t('summary-hint-compact', { example: first })) }],
+    };
+  }
   const choiceChars = caps.buttons ? 0 : tickets.reduce((n, tk) => n + tk.code.length + 6, 0);
   const budget = caps.maxTextLength - SUMMARY_FRAME_CHARS - choiceChars;
   const shapes: ((tk: SummaryTicket) => string)[] = [60, 30].map((chars) => (tk: SummaryTicket) => {
@@ -148,11 +174,7 @@ export function renderSupportSummary(tickets: readonly SummaryTicket[], t: Trans
   const choices = [];
   for (let i = 0; i < tickets.length; i += 4) choices.push(tickets.slice(i, i + 4).map((tk) => ({ text: tk.code, data: `t:card:${tk.id}` })));
   return {
-    blocks: [
-      { kind: 'title', text: escapeHtml(t('summary-title', { count: tickets.length, first, last })) },
-      { kind: 'list', items: tickets.map(shape) },
-      { kind: 'text', text: escapeHtml(t('summary-hint', { example: first })) },
-    ],
+    blocks: [title, { kind: 'list', items: tickets.map(shape) }, { kind: 'text', text: escapeHtml(t('summary-hint', { example: first })) }],
     choices,
   };
 }

@@ -33,6 +33,11 @@ export interface NewTicket {
   suggestion?: { category: string; confidence: number } | null;
   /** The reminder plan of the new ticket (planned by the caller from the settings). */
   nextReminderAt?: Date | null;
+  /**
+   * Refuse (create nothing, return null) when the reporter already filed `limit` tickets after
+   * `since`: the flood check in the same statement as the insert, not a statement of its own.
+   */
+  flood?: { limit: number; since: Date } | null;
 }
 
 /**
@@ -40,9 +45,19 @@ export interface NewTicket {
  * is the next value of the ticket id sequence, so no row stays locked until the creating
  * transaction commits and reports from many chats are filed side by side.
  */
-export async function createTicket(tx: Tx, input: NewTicket): Promise<{ id: number; code: string }> {
+export async function createTicket(tx: Tx, input: NewTicket & { flood?: null }): Promise<{ id: number; code: string }>;
+export async function createTicket(tx: Tx, input: NewTicket): Promise<{ id: number; code: string } | null>;
+export async function createTicket(tx: Tx, input: NewTicket): Promise<{ id: number; code: string } | null> {
+  // Without a flood limit the count is skipped (LIMIT 0) and the insert always happens.
+  const limit = input.flood?.limit ?? 1;
+  const since = input.flood?.since ?? input.now;
+  const counted = input.flood ? limit : 0;
   const rows = await tx.$queryRaw<{ id: number; code: string; eventId: bigint }[]>`
-    WITH n AS (SELECT nextval(pg_get_serial_sequence('"Ticket"', 'id')) AS id),
+    WITH f AS (
+      SELECT count(*) AS "recent" FROM (
+        SELECT 1 FROM "Ticket" WHERE "reporterId" = ${input.reporterId} AND "createdAt" > ${since} AND "createdAt" <= ${input.now}
+        LIMIT ${counted}) r),
+    n AS (SELECT nextval(pg_get_serial_sequence('"Ticket"', 'id')) AS id FROM f WHERE f."recent" < ${limit}),
     t AS (
       INSERT INTO "Ticket" ("id", "code", "communeCode", "reporterId", "sourceChatId", "sourceMessageId", "text",
                             "suggestedCategory", "suggestedConfidence", "createdAt", "updatedAt", "nextReminderAt")
@@ -56,7 +71,8 @@ export async function createTicket(tx: Tx, input: NewTicket): Promise<{ id: numb
       SELECT t."id", ${input.reporterId}, ${input.actorLabel}, 'created', 'new'::"TicketStatus", ${input.text}, ${input.now} FROM t
       RETURNING "id")
     SELECT t."id"::int AS "id", t."code", e."id" AS "eventId" FROM t, e`;
-  const row = rows[0]!;
+  const row = rows[0];
+  if (!row) return null;
   if (input.attachments.length) await storeAttachments(tx, row.id, BigInt(row.eventId), input.attachments, input.platform);
   return { id: row.id, code: row.code };
 }
@@ -115,6 +131,8 @@ export async function supportLeadMentions(tx: Tx, t: Translate): Promise<string>
 
 /** Re-renders every card of the ticket where one was posted (cards are edited in place). */
 export async function refreshCards(tx: Tx, out: OutboxWriter, ticketId: number): Promise<void> {
+  // The cards this update itself posted count too.
+  await out.flush();
   const cards = await tx.outboundMessage.findMany({
     where: { ticketId, purpose: { startsWith: 'card:' } },
     distinct: ['platform', 'chatExternalId', 'purpose'],

@@ -57,25 +57,40 @@ export class SendLine {
 
   /**
    * Where a message stands in its chat's line: 0 = its turn. One that is not in the line at all (its
-   * job came from the sweep, or Redis lost the line) takes its place at the end.
+   * job came from the sweep, or Redis lost the line) takes its place at the end. `nextSlot`: the
+   * chat's next free send slot (epoch ms, 0 when none is reserved) read from `paceKey`: a message
+   * behind others cannot go before it, and the one ahead wakes it about then.
    */
-  async place(platform: string, chat: string, id: bigint): Promise<{ position: number; head: string | null }> {
-    const reply = (await BEGIN.run(this.redis, [this.lineKey(platform, chat)], [id.toString(), LINE_TTL_MS])) as [number, number, string | null];
-    return { position: Number(reply[1] ?? 0), head: reply[2] ?? null };
+  async place(platform: string, chat: string, id: bigint, paceKey?: string): Promise<{ position: number; head: string | null; nextSlot: number }> {
+    const reply = (await BEGIN.run(this.redis, [this.lineKey(platform, chat), '', paceKey ?? ''], [id.toString(), LINE_TTL_MS])) as [number, number, string | null, string];
+    return { position: Number(reply[1] ?? 0), head: reply[2] ?? null, nextSlot: Number(reply[3] ?? 0) || 0 };
   }
 
   /**
    * A message's first look, in one round trip: the platform's message id when it was delivered
-   * already ('' without one), else its place in its chat's line (0 = its turn), joining the line at
-   * the end when it is not in it (its job came from the sweep, or Redis lost the line). Given a
-   * pacer reservation (ChatPacer.reservation), a message whose turn it is gets its send slot too.
+   * already ('' without one), else its place in its chat's line (0 = its turn) and the chat's next
+   * free slot (see `place`), joining the line at the end when it is not in it (its job came from the
+   * sweep, or Redis lost the line). Given a pacer reservation (ChatPacer.reservation), a message
+   * whose turn it is gets its send slot too.
    */
-  async begin(platform: string, chat: string, id: bigint, reservation?: { keys: string[]; args: (string | number)[] } | null): Promise<{ sentAs: string | null; position: number; head: string | null; slot?: number }> {
-    const keys = [this.lineKey(platform, chat), this.sentKey(id)];
+  async begin(
+    platform: string,
+    chat: string,
+    id: bigint,
+    reservation?: { keys: string[]; args: (string | number)[] } | null,
+    paceKey?: string,
+  ): Promise<{ sentAs: string | null; position: number; head: string | null; nextSlot: number; slot?: number }> {
+    const keys = [this.lineKey(platform, chat), this.sentKey(id), reservation?.keys[0] ?? paceKey ?? ''];
     const args: (string | number)[] = [id.toString(), LINE_TTL_MS];
-    const reply = (reservation ? await BEGIN_AND_RESERVE.run(this.redis, [...keys, ...reservation.keys], [...args, ...reservation.args]) : await BEGIN.run(this.redis, keys, args)) as [number, string | number | null, string | null, string?];
-    if (reply[0] === 1) return { sentAs: String(reply[1] ?? ''), position: 0, head: null };
-    return { sentAs: null, position: Number(reply[1] ?? 0), head: reply[2] ?? null, ...(reply[3] !== undefined ? { slot: Number(reply[3]) } : {}) };
+    const reply = (reservation ? await BEGIN_AND_RESERVE.run(this.redis, [...keys, ...reservation.keys], [...args, ...reservation.args]) : await BEGIN.run(this.redis, keys, args)) as [
+      number,
+      string | number | null,
+      string | null,
+      string?,
+      string?,
+    ];
+    if (reply[0] === 1) return { sentAs: String(reply[1] ?? ''), position: 0, head: null, nextSlot: 0 };
+    return { sentAs: null, position: Number(reply[1] ?? 0), head: reply[2] ?? null, nextSlot: Number(reply[3] ?? 0) || 0, ...(reply[4] !== undefined ? { slot: Number(reply[4]) } : {}) };
   }
 
   /**
@@ -135,10 +150,12 @@ export class SendLine {
     return count;
   }
 
-  /** Counts a new-ticket card sent to a chat now. */
-  async noteAnnouncement(platform: string, chat: string, id: bigint, now = Date.now()): Promise<void> {
+  /** Counts new tickets shown to a chat now (a card each, or the lines of a burst summary). */
+  async noteAnnouncement(platform: string, chat: string, ids: bigint | readonly bigint[], now = Date.now()): Promise<void> {
     const key = this.announceKey(platform, chat);
-    await this.redis.multi().zadd(key, now, id.toString()).pexpire(key, 120_000).exec();
+    const members = (typeof ids === 'bigint' ? [ids] : ids).flatMap((id) => [now, id.toString()]);
+    if (members.length === 0) return;
+    await this.redis.multi().zadd(key, ...members).pexpire(key, 120_000).exec();
   }
 
   private holdKey(platform: string, chat: string): string {
@@ -173,16 +190,17 @@ export function lineWaitCap(position: number): number {
 
 /** A delayed job, woken now (a message whose turn came); a waiting or active one is left alone. */
 export async function wakeJob(queue: Queue, jobId: string): Promise<void> {
-  const job = await queue.getJob(jobId);
-  // Promoting refuses a job that is not delayed (waiting or running already): nothing to wake.
-  if (job) await job.promote().catch(() => undefined);
+  // One script by id, without reading the job (its data carries the whole message) first. Promoting
+  // refuses a job that is missing or not delayed (waiting or running already): nothing to wake.
+  await queue.backend.promote(jobId).catch(() => undefined);
 }
 
-// KEYS: line[, sent mark]. ARGV: id, line ttl. Returns {1, message id} when the mark says sent, else
-// {0, position, head}, joining the line at its end when the id is not in it.
+// KEYS: line, sent mark ('' : none), the chat's next-slot key ('' : none). ARGV: id, line ttl.
+// Returns {1, message id} when the mark says sent, else {0, position, head, next slot ('0' : none)},
+// joining the line at its end when the id is not in it.
 const BEGIN_FUNCTION = `
 local function begin(KEYS, ARGV)
-if KEYS[2] then
+if KEYS[2] ~= '' then
   local sent = redis.call('GET', KEYS[2])
   if sent then return {1, sent} end
 end
@@ -192,19 +210,22 @@ if not pos then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   pos = redis.call('LPOS', KEYS[1], ARGV[1])
 end
-return {0, pos, redis.call('LINDEX', KEYS[1], 0)}
+local nextSlot = '0'
+if KEYS[3] ~= '' then nextSlot = redis.call('GET', KEYS[3]) or '0' end
+return {0, pos, redis.call('LINDEX', KEYS[1], 0) or false, nextSlot}
 end
 `;
 const BEGIN = new RedisScript(`${BEGIN_FUNCTION}\nreturn begin(KEYS, ARGV)`);
 
 // BEGIN, and when it is the message's turn, its send slot reserved (pacer.ts) in the same step.
-// KEYS: line, sent mark, the reservation's three. ARGV: id, line ttl, the reservation's seven.
-// Returns BEGIN's reply, with the slot as a fourth element when one was reserved.
+// KEYS: line, sent mark, the chat's next-slot key, the reservation's three (the first the same key).
+// ARGV: id, line ttl, the reservation's seven. Returns BEGIN's reply, with the slot as a fifth
+// element when one was reserved.
 const BEGIN_AND_RESERVE = new RedisScript(`${BEGIN_FUNCTION}
 ${RESERVE_FUNCTION}
-local r = begin({KEYS[1], KEYS[2]}, {ARGV[1], ARGV[2]})
+local r = begin({KEYS[1], KEYS[2], KEYS[3]}, {ARGV[1], ARGV[2]})
 if r[1] == 0 and r[2] == 0 then
-  r[4] = reserve({KEYS[3], KEYS[4], KEYS[5]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
+  r[5] = reserve({KEYS[4], KEYS[5], KEYS[6]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
 end
 return r`);
 

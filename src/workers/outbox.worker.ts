@@ -14,7 +14,7 @@ import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
 import { answeredByReply } from '../core/features/tickets.js';
-import { foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryCapacity, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
+import { compactCapacity, foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
 import type { Queues } from '../queues/queues.js';
@@ -226,16 +226,17 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   }
 
   /**
-   * A new ticket's announcement whose turn has come: its card, unless more announcements are
-   * waiting than the chat's cards a minute allow (settings.supportCards.perMinute) — then it and
-   * those waiting behind it become lines of one burst summary, edited in place as the burst goes on.
+   * A new ticket's announcement whose turn has come: its card, unless more new tickets were shown
+   * and are waiting than the chat's cards a minute allow (settings.supportCards.perMinute) — then it
+   * and those waiting behind it become lines of one burst summary, edited in place as the burst goes
+   * on (the tickets a summary lists count as shown, so a burst's stragglers join it too).
    * Null: send the card.
    */
   async function announceOrFold(row: OutboundMessage, chat: ChatAddress, channel: Channel): Promise<Built | null> {
     const caps = channel.capabilities;
     const perMinute = deps.settings.supportCards.perMinute;
     const recent = await deps.line.recentAnnouncements(chat.platform, chat.externalId).catch(() => 0);
-    const waiting = await waitingAnnouncements(prisma, chat, row.id, Math.max(summaryCapacity(caps), perMinute + 1));
+    const waiting = await waitingAnnouncements(prisma, chat, row.id, Math.max(compactCapacity(caps), perMinute + 1));
     if (waiting[0]?.id !== row.id || recent + waiting.length <= perMinute) {
       await deps.line.noteAnnouncement(chat.platform, chat.externalId, row.id).catch(() => undefined);
       return null;
@@ -246,8 +247,10 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     });
     // The folded announcements are delivered with this message: their jobs have nothing left to do.
     await deps.line.settle(chat.platform, chat.externalId, fold.absorbed).catch(() => undefined);
+    // They count as shown this minute: the next new tickets join the summary instead of coming as cards.
+    await deps.line.noteAnnouncement(chat.platform, chat.externalId, [row.id, ...fold.absorbed]).catch(() => undefined);
     // With room left, the next announcements gather for a few seconds and go in one edit.
-    if (caps.edits && fold.ticketIds.length < summaryCapacity(caps)) await deps.line.holdSummary(chat.platform, chat.externalId, Date.now() + SUMMARY_EDIT_GAP_MS).catch(() => undefined);
+    if (caps.edits && fold.ticketIds.length < fold.capacity) await deps.line.holdSummary(chat.platform, chat.externalId, Date.now() + SUMMARY_EDIT_GAP_MS).catch(() => undefined);
     await Promise.all(fold.absorbed.map((id) => deps.queues.outbox.remove(deps.queues.outboxJobId(id)).catch(() => 0)));
     const remember = `summary:${fold.summaryId}`;
     const shown = fold.fresh || !caps.edits ? null : await summaryMessage(chat, fold.summaryId);
@@ -456,7 +459,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const reserveAtOnce = firstLook && channel && chatRow.active !== false && !(payload.op === 'card' && payload.announce);
     // Cards and burst summaries are the teams' working view: they pass a burst's waiting replies.
     const priority = payload.op === 'card' || payload.op === 'summary';
-    const begun = firstLook ? await deps.line.begin(row.platform, row.chatExternalId, row.id, reserveAtOnce ? deps.pacer.reservation(row.platform, row.chatExternalId, isGroup, channel.limits, Date.now(), priority) : null) : null;
+    const paceKey = deps.pacer.key(row.platform, row.chatExternalId);
+    const reservation = reserveAtOnce ? deps.pacer.reservation(row.platform, row.chatExternalId, isGroup, channel.limits, Date.now(), priority) : null;
+    const begun = firstLook ? await deps.line.begin(row.platform, row.chatExternalId, row.id, reservation, paceKey) : null;
     const sentAs = begun ? begun.sentAs : await deps.line.sentAs(row.id);
     if (sentAs !== null) {
       deps.sent.add({ id: row.id, messageId: sentAs || null, chat: row.chatExternalId, at: new Date() });
@@ -502,14 +507,21 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       } else {
         // Its turn in the chat's line: messages to one chat go out in the order they were committed.
         // Not yet: wait (handed back to Redis) until the one ahead wakes it, or about its turn.
-        const place = begun ?? (await deps.line.place(row.platform, chat.externalId, row.id));
+        const place = begun ?? (await deps.line.place(row.platform, chat.externalId, row.id, paceKey));
         if (place.position > 0) {
           if (place.head && place.head !== row.id.toString()) {
-            const since = (state as { waitingSince?: number; waitingBehind?: string }).waitingBehind === place.head ? ((state as { waitingSince?: number }).waitingSince ?? Date.now()) : Date.now();
-            if (Date.now() - since >= STALE_HEAD_MS) await unstickHead(row, place.head);
-            const wait = Math.min(lineWaitCap(place.position), Math.max(250, Math.max(interval, 100) * place.position));
+            const now = Date.now();
+            const since = (state as { waitingSince?: number; waitingBehind?: string }).waitingBehind === place.head ? ((state as { waitingSince?: number }).waitingSince ?? now) : now;
+            // A head whose slot is still ahead (a burst's replies wait a minute for the platform-wide
+            // limit) is waiting its turn, not stuck.
+            const stuck = now - since >= STALE_HEAD_MS && now >= place.nextSlot + STALE_HEAD_MS;
+            if (stuck) await unstickHead(row, place.head);
+            // The one ahead wakes it when it leaves, at the chat's next slot at the earliest: looking
+            // before then only costs. Its wait is the safety net for a wake that was lost.
+            const wait = stuck ? 250 : Math.max(0, place.nextSlot - now) + lineWaitCap(place.position);
             if (token) await handBack(Date.now() + wait, { ...job.data, waitingBehind: place.head, waitingSince: since });
-            await sleep(wait);
+            // Without a token (run outside a worker) it cannot be handed back: a short wait, then an error to retry.
+            await sleep(Math.min(wait, Math.max(250, Math.max(interval, 100) * place.position)));
             throw new Error('not its turn yet');
           }
         }

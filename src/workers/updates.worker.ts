@@ -4,7 +4,7 @@ import { classifyFailure, describeFailure } from '../db/errors.js';
 import type { Platform } from '../domain/types.js';
 import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { OutboxWriter, type CreatedRow } from '../core/outbox-writer.js';
+import { OutboxBuffer, OutboxWriter, type CreatedRow } from '../core/outbox-writer.js';
 import { UpdateJob } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
 import { handleInbound, type CoreDeps } from '../core/inbound.js';
@@ -59,6 +59,13 @@ class BatchFailure extends Error {
     readonly row: ClaimedRow,
     override readonly cause: unknown,
   ) {
+    super(describeFailure(cause));
+  }
+}
+
+/** Writing a batch's messages failed, and which update's it was is not known. */
+class FlushFailure extends Error {
+  constructor(override readonly cause: unknown) {
     super(describeFailure(cause));
   }
 }
@@ -120,12 +127,21 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
    * whole batch back. If it is this job's own, that is the job's outcome (retried, or closed with its
    * error in a transaction of its own); if it is another's, that one is set aside — closed with its
    * error, or marked so batches leave it to its own job — and the batch runs again without it.
+   * The batch's messages are written at its end, in the statement that marks its updates processed;
+   * should that fail for a batch of several, whose message it was is not known, and the job's own
+   * update runs again alone.
    */
   async function handleBatch(ownId: bigint): Promise<BatchOutcome> {
+    let alone = false;
     for (let round = 0; ; round++) {
       try {
-        return await claimAndHandle(ownId, round < MAX_BATCH_ROUNDS ? batchSize : 1);
+        return await claimAndHandle(ownId, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1);
       } catch (err) {
+        if (err instanceof FlushFailure && !alone) {
+          alone = true;
+          continue;
+        }
+        if (err instanceof FlushFailure) throw err.cause;
         if (!(err instanceof BatchFailure)) throw err;
         const retryable = classifyFailure(err.cause) === 'retryable';
         if (err.row.id === ownId) {
@@ -200,6 +216,9 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       }
 
       const held = new Set<string>();
+      // The batch's messages are written together, with the "processed" marks, at its end.
+      const buffer = new OutboxBuffer(tx);
+      const writers: OutboxWriter[] = [];
       for (const row of claimed) {
         const key = chatKeyOfRow(deps, row);
         const chat = key === null ? null : `${row.platform}:${key}`;
@@ -211,7 +230,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
           continue;
         }
         const now = clock();
-        const out = new OutboxWriter(tx, deps.platforms, now);
+        const out = new OutboxWriter(tx, deps.platforms, now, undefined, buffer);
         const run = async () => {
           const plugin = deps.platforms.get(row.platform as Platform);
           if (plugin) {
@@ -222,8 +241,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
             deps.logger.warn({ platform: row.platform, inboundId: row.id.toString() }, 'no plug-in for platform; update marked processed');
           }
           outcome.processed.push(row.id);
-          outcome.rows.push(...out.rows);
-          outcome.wakeups.push(...out.wakeups);
+          writers.push(out);
         };
         try {
           await run();
@@ -232,7 +250,18 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         }
       }
       if (outcome.processed.length) {
-        await tx.$executeRaw`UPDATE "InboundUpdate" SET "processedAt" = ${clock()}, "attempts" = "attempts" + 1, "error" = NULL WHERE "id" = ANY(${outcome.processed.map((id) => id.toString())}::bigint[])`;
+        try {
+          await buffer.flush({ ids: outcome.processed, at: clock() });
+        } catch (err) {
+          // Alone, the failure is its own; in a batch it is not known whose message was refused: run again alone.
+          const own = claimed.find((r) => r.id === ownId);
+          if (own && outcome.processed.length === 1 && outcome.processed[0] === ownId) throw new BatchFailure(own, err);
+          throw new FlushFailure(err);
+        }
+      }
+      for (const out of writers) {
+        outcome.rows.push(...out.rows);
+        outcome.wakeups.push(...out.wakeups);
       }
       return outcome;
     });

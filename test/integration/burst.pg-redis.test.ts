@@ -9,31 +9,48 @@ import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../suppo
 // A burst of new reports must not bury the support group: beyond a few cards a minute, new tickets
 // are listed in one rolling summary message that is edited as the burst goes on.
 
+interface BurstSetup {
+  emu: BotApiEmulator;
+  h: TestAppHandle;
+  dir: string;
+  commune: number;
+  support: number;
+}
+
+/** A bot with a commune group and a support group linked, and at most two cards a minute in the support group. */
+async function startBurstSetup(): Promise<BurstSetup> {
+  const emu = await startBotApiEmulator();
+  const dir = mkdtempSync(path.join(tmpdir(), 'thaogo-burst-'));
+  const settingsFile = path.join(dir, 'settings.yaml');
+  writeFileSync(settingsFile, 'supportCards: { perMinute: 2 }\n');
+  const h = await startTestApp({ apiRoot: emu.apiRoot, env: { SETTINGS_FILE: settingsFile, REPORT_FLOOD_LIMIT: '1000' } });
+  await emu.createUser({ id: ADMIN_ID, first_name: 'Quản trị' });
+  const commune = (await emu.createChat({ type: 'group', title: 'Xã Như Quỳnh' })).id;
+  const support = (await emu.createChat({ type: 'group', title: 'Tổ công tác' })).id;
+  await emu.sendUserMessage({ chatId: commune, userId: ADMIN_ID, text: '/lienket xa 12004' });
+  await emu.sendUserMessage({ chatId: support, userId: ADMIN_ID, text: '/lienket tocongtac' });
+  await emu.waitForBotMessage(support, /tổ công tác/);
+  return { emu, h, dir, commune, support };
+}
+
+async function stopBurstSetup(b: BurstSetup | undefined): Promise<void> {
+  await b?.h.close();
+  await b?.emu.close();
+  if (b?.dir) rmSync(b.dir, { recursive: true, force: true });
+}
+
 describe('a burst of reports and the support group (PostgreSQL + Redis + Bot API emulator)', () => {
   let emu: BotApiEmulator;
   let h: TestAppHandle;
-  let dir = '';
+  let b: BurstSetup | undefined;
   let commune = 0;
   let support = 0;
 
   beforeAll(async () => {
-    emu = await startBotApiEmulator();
-    dir = mkdtempSync(path.join(tmpdir(), 'thaogo-burst-'));
-    const settingsFile = path.join(dir, 'settings.yaml');
-    writeFileSync(settingsFile, 'supportCards: { perMinute: 2 }\n');
-    h = await startTestApp({ apiRoot: emu.apiRoot, env: { SETTINGS_FILE: settingsFile, REPORT_FLOOD_LIMIT: '100' } });
-    await emu.createUser({ id: ADMIN_ID, first_name: 'Quản trị' });
-    commune = (await emu.createChat({ type: 'group', title: 'Xã Như Quỳnh' })).id;
-    support = (await emu.createChat({ type: 'group', title: 'Tổ công tác' })).id;
-    await emu.sendUserMessage({ chatId: commune, userId: ADMIN_ID, text: '/lienket xa 12004' });
-    await emu.sendUserMessage({ chatId: support, userId: ADMIN_ID, text: '/lienket tocongtac' });
-    await emu.waitForBotMessage(support, /tổ công tác/);
+    b = await startBurstSetup();
+    ({ emu, h, commune, support } = b);
   });
-  afterAll(async () => {
-    await h?.close();
-    await emu?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopBurstSetup(b));
 
   it('announces tickets as cards while few wait, folds the rest into one edited summary, and opens a card from it', async () => {
     const official = (await emu.createUser({ first_name: 'Cán bộ xã' })).id;
@@ -76,5 +93,45 @@ describe('a burst of reports and the support group (PostgreSQL + Redis + Bot API
     const card = await eventually(async () => emu.botMessages(support).slice(shown).find((m) => (m.text ?? '').startsWith(`${codes[11]} ·`)), 'the card');
     const actions = ((card.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.callback_data);
     expect(actions.some((d) => d?.startsWith('t:claim:'))).toBe(true);
+  });
+});
+
+describe('a large burst is listed compactly (PostgreSQL + Redis + Bot API emulator)', () => {
+  let b: BurstSetup | undefined;
+  beforeAll(async () => {
+    b = await startBurstSetup();
+  });
+  afterAll(() => stopBurstSetup(b));
+
+  it('lists more new tickets than a summary has lines for by their codes alone, in few messages, each code one typed command from its card', async () => {
+    const { emu, h, commune, support } = b!;
+    const official = (await emu.createUser({ first_name: 'Cán bộ xã' })).id;
+    const before = emu.botMessages(support).length;
+    const count = 160;
+    await Promise.all(Array.from({ length: count }, (_, i) => emu.sendUserMessage({ chatId: commune, userId: official, text: `/baocao Kiến nghị số ${i + 1} về đường giao thông` })));
+    await eventually(async () => (await h.app.db.prisma.ticket.count()) === count, 'every report a ticket', 30_000);
+    const codes = (await h.app.db.prisma.ticket.findMany({ orderBy: { id: 'asc' }, select: { code: true } })).map((t) => t.code);
+
+    // Every code is in the group's view (a card, or a summary as it stands after its edits).
+    const shown = () => emu.botMessages(support).slice(before);
+    await eventually(async () => codes.every((c) => shown().some((m) => (m.text ?? '').includes(c))), 'every code shown in the support group', 30_000);
+    const summaries = shown().filter((m) => /kiến nghị mới/.test(m.text ?? ''));
+    // Two cards at most, then summaries: a compact one lists far more than a summary of lines could.
+    expect(shown().length - summaries.length).toBeLessThanOrEqual(2);
+    expect(summaries.length).toBeLessThanOrEqual(2);
+    const compact = summaries.find((m) => (m.text ?? '').match(/HY-\d{4}/g)!.length > 100);
+    expect(compact, 'a summary listing more than 100 codes').toBeDefined();
+    expect(compact!.text).toMatch(/Gõ \/phieu (HY-\d{4}) để xem phiếu, \/nhan \1 để nhận, \/chuyen \1 <mã sở> để chuyển\./);
+    expect(compact!.text!.length).toBeLessThanOrEqual(4096);
+    // No button per code in a compact summary (a message holds at most 100).
+    const buttons = ((compact!.reply_markup as { inline_keyboard?: unknown[][] } | undefined)?.inline_keyboard ?? []).flat();
+    expect(buttons.length).toBeLessThanOrEqual(100);
+    // Each code appears once across the group's messages.
+    for (const c of codes) expect(shown().filter((m) => (m.text ?? '').includes(c)).length, c).toBe(1);
+
+    // A code from it is one typed command from its actions: /nhan claims it.
+    const code = /HY-\d{4}/.exec(compact!.text!.split('\n').slice(1).join('\n'))![0];
+    await emu.sendUserMessage({ chatId: support, userId: ADMIN_ID, text: `/nhan ${code}` });
+    await eventually(async () => (await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { code } })).status === 'claimed', `${code} claimed`, 20_000);
   });
 });

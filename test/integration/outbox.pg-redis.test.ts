@@ -3,6 +3,8 @@ import { OutboxWriter } from '../../src/core/outbox-writer.js';
 import { escapeHtml } from '../../src/core/presentation/markup.js';
 import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
+import { ChatPacer } from '../../src/queues/pacer.js';
+import { wakeJob } from '../../src/queues/send-line.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
 // The outbound queue against real PostgreSQL and Redis and the Bot API emulator: every failure the
@@ -84,6 +86,24 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
     // Woken by the one ahead, well before its safety net.
     const done = (await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(ids[2]!)))!;
     expect(done.processedOn! - done.timestamp).toBeLessThan(10_000);
+  });
+
+  it('a message behind a head whose slot is far ahead looks again after that slot, not every second', async () => {
+    const chat = await group();
+    // The chat's next free slot a minute away (as in a burst, where the platform-wide limit is booked ahead).
+    const pacer = new ChatPacer(h.app.queues.connection, h.app.config.QUEUE_PREFIX, 1000, 1000);
+    const held = Date.now() + 60_000;
+    await pacer.pushBack('telegram', String(chat.id), held);
+    const [first, second] = await queueMessages(h, chat.id, ['Tin đầu hàng', 'Tin sau nó']);
+    await eventually(() => delayedJob(first!), 'the head handed back until its slot');
+    // The one behind looks early (its safety net, here forced): the chat's next slot is after the head's.
+    await wakeJob(h.app.queues.outbox, h.app.queues.outboxJobId(second!));
+    const behind = await eventually(async () => {
+      const job = await delayedJob(second!);
+      return job?.processedOn ? job : undefined;
+    }, 'the second handed back');
+    expect(behind.delay).toBeGreaterThan(held - Date.now());
+    expect(sendCalls(emu, chat.id)).toHaveLength(0);
   });
 
   it('waits out a 429 (retry_after 2 s) without spending an attempt, then delivers exactly once', async () => {

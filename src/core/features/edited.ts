@@ -13,6 +13,7 @@ export async function answerEditedMessage(scope: Scope): Promise<void> {
   const inbound = scope.inbound;
   if (inbound.kind !== 'message' || !inbound.edited || inbound.command?.name !== 'baocao') return;
   const chat = addressOf(scope.chat);
+  await scope.out.flush();
   const told = await scope.tx.outboundMessage.findFirst({
     where: { platform: chat.platform, chatExternalId: chat.externalId, purpose: PURPOSE, payload: { path: ['content', 'replyToMessageId'], equals: inbound.messageId } },
     select: { id: true },

@@ -20,8 +20,6 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
   const body = text.trim();
   if (!body) return reply(scope, t('report-usage'));
 
-  if (await refusedAsFlood(scope)) return;
-
   const suggestion = classify(body);
   // A new ticket's first reminder (the support team's nudge) is planned with it: one write.
   const plan = planReminder(
@@ -41,7 +39,13 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
     now: scope.now,
     suggestion: { category: suggestion.category, confidence: suggestion.confidence },
     nextReminderAt: plan?.at ?? null,
+    // The flood check rides on the insert; only a refused report reads further (refusedAsFlood).
+    flood: { limit: scope.config.REPORT_FLOOD_LIMIT, since: new Date(scope.now.getTime() - FLOOD_WINDOW_MS) },
   });
+  if (!ticket) {
+    await refusedAsFlood(scope);
+    return;
+  }
   await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: 'report-receipt' });
   const supportChats = scope.supportChats ?? (await chatsWithRole(tx, 'support'));
   await announceToSupport(scope, supportChats, ticket.id);
@@ -55,26 +59,25 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
  * the time they may report again; further refusals are silent until they have filed a report again,
  * so a script sending hundreds of reports cannot queue hundreds of refusals ahead of real messages.
  */
-async function refusedAsFlood(scope: Scope): Promise<boolean> {
+async function refusedAsFlood(scope: Scope): Promise<void> {
   const { tx, now } = scope;
   const limit = scope.config.REPORT_FLOOD_LIMIT;
   const recent = await tx.$queryRaw<{ createdAt: Date }[]>`
     SELECT "createdAt" FROM "Ticket" WHERE "reporterId" = ${scope.person.id} AND "createdAt" > ${new Date(now.getTime() - FLOOD_WINDOW_MS)} AND "createdAt" <= ${now}
     ORDER BY "createdAt" DESC LIMIT ${limit}`;
-  if (recent.length < limit) return false;
+  if (recent.length === 0) return;
   const key = `report-refusal:${scope.person.id}`;
   // Reports from two chats of one person are handled in parallel; one refusal between them.
   await lockRateKeys(tx, key);
   const told = await windowState(tx, key, now, FLOOD_WINDOW_MS);
   if (told.latest && told.latest >= recent[0]!.createdAt) {
     scope.logger.debug({ person: scope.person.id }, 'report refused as flood; the person was already told');
-    return true;
+    return;
   }
   await recordRateEvent(tx, key, now);
   // A place frees when the oldest of the last `limit` reports leaves the hour.
-  const until = new Date(recent[limit - 1]!.createdAt.getTime() + FLOOD_WINDOW_MS);
+  const until = new Date(recent[Math.min(limit, recent.length) - 1]!.createdAt.getTime() + FLOOD_WINDOW_MS);
   await reply(scope, scope.t('report-flood-until', { until: formatDateTime(ceilToMinute(until), scope.settings.timezone) }));
-  return true;
 }
 
 /**

@@ -14,3 +14,4 @@ files-not-delivered = 📎 { $count } attachment(s) could not be sent through th
 # A burst of new reports: one rolling message for the support team instead of a card each.
 summary-title = 🆕 { $count } new reports: { $first } … { $last }
 summary-hint = Choose a ticket code to open its card, or type /nhan { $example }, /chuyen { $example } <department>, /phieu { $example }.
+summary-hint-compact = Type /phieu { $example } to see a ticket, /nhan { $example } to claim it, /chuyen { $example } <department> to route it.

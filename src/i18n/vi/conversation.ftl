@@ -15,3 +15,4 @@ files-not-delivered = 📎 { $count } tệp đính kèm không gửi được qu
 # A burst of new reports: one rolling message for the support team instead of a card each.
 summary-title = 🆕 { $count } kiến nghị mới: { $first } … { $last }
 summary-hint = Chọn mã phiếu để mở thẻ phiếu, hoặc gõ /nhan { $example }, /chuyen { $example } <mã sở>, /phieu { $example }.
+summary-hint-compact = Gõ /phieu { $example } để xem phiếu, /nhan { $example } để nhận, /chuyen { $example } <mã sở> để chuyển.
