@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { isConnectionError, OutageLog } from './connection.js';
 import { JOB, outboxJobId, QUEUE, updateJobId, type OutboxJob, type UpdateJob } from './names.js';
-import { lineWaitCap, wakeJob, type SendLine } from './send-line.js';
+import { lineWaitCap, type SendLine } from './send-line.js';
 
 /** What enqueueing a message needs to know of its row (the writer knows it; the sweep reads it). */
 export interface OutboxRowInfo {
@@ -98,10 +98,14 @@ export class Queues {
       const places = new Map<bigint, number>();
       if (this.line) (await this.line.join(ordered)).forEach((place, i) => places.set(ordered[i]!.id, place));
       // A message behind others in its chat's line is added delayed: the one ahead wakes it when it
-      // leaves (SendLine.finish), and until then its job does not run at all — in a burst thousands
-      // of announcements wait in the support group's line. The delay is only the safety net.
+      // leaves (SendLine.finish), and until then its job does not run at all. The delay is only the
+      // safety net. A new ticket's announcement behind others gets no job at all: in a burst
+      // thousands wait in the support group's line and nearly all are folded into a summary, which
+      // settles them in the line; the one ahead adds the job of one whose turn comes (wakeMessage),
+      // and the sweep any a lost wake-up left behind.
+      const jobless = (r: OutboxRowInfo) => Boolean(places.get(r.id)) && r.op === 'card' && (r.payload as { announce?: boolean } | undefined)?.announce === true;
       await this.outbox.addBulk(
-        rows.map((r) => ({
+        rows.filter((r) => !jobless(r)).map((r) => ({
           name: JOB.send,
           data: {
             outboxId: r.id.toString(),
@@ -114,11 +118,27 @@ export class Queues {
       const behind = ordered.filter((r) => places.get(r.id));
       if (behind.length && this.line) {
         const heads = await this.line.atHead(behind);
-        await Promise.all(behind.filter((_, i) => heads[i]).map((r) => wakeJob(this.outbox, this.outboxJobId(r.id))));
+        await Promise.all(behind.filter((_, i) => heads[i]).map((r) => this.wakeMessage(r.id)));
       }
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, count: input.length }, 'could not enqueue outbox rows; the sweep will retry');
     }
+  }
+
+  /**
+   * Wakes a message whose turn in its chat's line came: its delayed job promoted (one script, the job
+   * not read), or, when it has none (a waiting announcement, a job Redis lost), a job added. A job
+   * waiting or running already is left alone.
+   */
+  async wakeMessage(outboxId: bigint | string): Promise<void> {
+    const jobId = this.outboxJobId(outboxId);
+    const promoted = await this.outbox.backend.promote(jobId).then(
+      () => true,
+      () => false,
+    );
+    if (promoted || (await this.outbox.getJob(jobId))) return;
+    const data: OutboxJob = { outboxId: String(outboxId) };
+    await this.outbox.add(JOB.send, data, { jobId });
   }
 
   /** Reminder rounds this process scheduled already (instant → when that was), to skip asking again. */

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RESERVE_FUNCTION } from './pacer.js';
 import { RedisScript } from './script.js';
@@ -186,13 +185,6 @@ export class SendLine {
  */
 export function lineWaitCap(position: number): number {
   return position <= 5 ? 10_000 : 120_000;
-}
-
-/** A delayed job, woken now (a message whose turn came); a waiting or active one is left alone. */
-export async function wakeJob(queue: Queue, jobId: string): Promise<void> {
-  // One script by id, without reading the job (its data carries the whole message) first. Promoting
-  // refuses a job that is missing or not delayed (waiting or running already): nothing to wake.
-  await queue.backend.promote(jobId).catch(() => undefined);
 }
 
 // KEYS: line, sent mark ('' : none), the chat's next-slot key ('' : none). ARGV: id, line ttl.

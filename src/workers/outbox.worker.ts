@@ -21,7 +21,7 @@ import type { Queues } from '../queues/queues.js';
 import { ChannelError, FileUnavailable, type AttachmentRef, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundFile, type OutboundRequest } from '../core/port.js';
 import type { Platform } from '../domain/types.js';
 import type { PlatformRegistry } from '../platforms/plugin.js';
-import { lineWaitCap, wakeJob, type SendLine } from '../queues/send-line.js';
+import { lineWaitCap, type SendLine } from '../queues/send-line.js';
 import type { SentMarks } from './sent-marks.js';
 
 export interface OutboxDeps {
@@ -90,6 +90,8 @@ const CHAT_NOTICE_EVERY_MS = 60 * 60_000;
 interface SendState {
   /** A pacer slot reserved before the job was handed back to Redis to wait for it. */
   slot?: number;
+  /** The run the slot is for (the job's attempts then): a retry after a failure reserves afresh. */
+  slotFor?: number;
   /** Nothing is tried before this: the platform asked us to wait (429 retry_after). */
   notBefore?: number;
 }
@@ -251,7 +253,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     await deps.line.noteAnnouncement(chat.platform, chat.externalId, [row.id, ...fold.absorbed]).catch(() => undefined);
     // With room left, the next announcements gather for a few seconds and go in one edit.
     if (caps.edits && fold.ticketIds.length < fold.capacity) await deps.line.holdSummary(chat.platform, chat.externalId, Date.now() + SUMMARY_EDIT_GAP_MS).catch(() => undefined);
-    await Promise.all(fold.absorbed.map((id) => deps.queues.outbox.remove(deps.queues.outboxJobId(id)).catch(() => 0)));
+    // Waiting announcements have no jobs (Queues.enqueueOutbox); one that has (added by the sweep)
+    // finds its sent mark when it runs and does nothing.
     const remember = `summary:${fold.summaryId}`;
     const shown = fold.fresh || !caps.edits ? null : await summaryMessage(chat, fold.summaryId);
     return { request: shown ? { op: 'edit', chat, messageId: shown, content } : { op: 'send', chat, content }, remember };
@@ -410,7 +413,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
 
   /** Out of its chat's line (delivered, failed for good, parked): the next message's turn. */
   const leaveLine = (row: Pick<OutboundMessage, 'id' | 'platform' | 'chatExternalId'>) =>
-    deps.line.leave(row.platform, row.chatExternalId, row.id, (next) => wakeJob(deps.queues.outbox, deps.queues.outboxJobId(next))).catch(() => undefined);
+    deps.line.leave(row.platform, row.chatExternalId, row.id, (next) => deps.queues.wakeMessage(next)).catch(() => undefined);
 
   /**
    * A head that has not moved for a while: if its row is no longer due it leaves the line; if it
@@ -443,6 +446,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   return async function processOutbox(job: Job, token?: string): Promise<string> {
     const { outboxId } = OutboxJob.parse(job.data);
     const state = job.data as SendState;
+    // A slot reserved for this run; one left in the data by a run that failed since is spent.
+    const heldSlot = state.slot !== undefined && state.slotFor === job.attemptsMade ? state.slot : undefined;
     let { row, fromCopy } = await loadRow(BigInt(outboxId), job);
     if (!row || !isDue(row.status)) {
       if (row) await leaveLine(row);
@@ -455,7 +460,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     // Delivered already, and only its record is on its way (or was lost with a crash): never again.
     // A paced message on its first look learns its place in its chat's line in the same round trip,
     // and, when it is its turn, gets its send slot too (an announcement first sees whether it folds).
-    const firstLook = !UNPACED_OPS.has(payload.op) && state.slot === undefined && state.notBefore === undefined;
+    const firstLook = !UNPACED_OPS.has(payload.op) && heldSlot === undefined && state.notBefore === undefined;
     const reserveAtOnce = firstLook && channel && chatRow.active !== false && !(payload.op === 'card' && payload.announce);
     // Cards and burst summaries are the teams' working view: they pass a burst's waiting replies.
     const priority = payload.op === 'card' || payload.op === 'summary';
@@ -480,15 +485,18 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     }
     let chat: ChatAddress = { platform: row.platform, externalId: row.chatExternalId };
 
-    /** Hands the job back to Redis until `until`; it does not spend an attempt. */
+    /**
+     * Hands the job back to Redis until `until`, with `data` as its new data, in one script (BullMQ's
+     * move to the delayed set updates the job's fields as it moves it); it does not spend an attempt.
+     */
     const handBack = async (until: number, data: Record<string, unknown>): Promise<never> => {
-      await job.updateData(data);
-      await job.moveToDelayed(until, token!);
+      const now = Date.now();
+      await deps.queues.outbox.backend.moveToDelayed(job.id!, now, Math.max(0, until - now), token!, { skipAttempt: true, fieldsToUpdate: { data: JSON.stringify(data) } });
       throw new DelayedError();
     };
     /** Waits for a reserved slot: here when it is near and there is room, else handed back to come again just before it. */
     const handBackUnlessNear = async (at: number): Promise<void> => {
-      if (token && !mayWaitInline(at)) await handBack(Math.max(Date.now(), at - WAKE_EARLY_MS), { ...job.data, slot: at });
+      if (token && !mayWaitInline(at)) await handBack(Math.max(Date.now(), at - WAKE_EARLY_MS), { ...job.data, slot: at, slotFor: job.attemptsMade });
     };
 
     let slot: number | null = null;
@@ -499,11 +507,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         if (token && state.notBefore - Date.now() > MAX_INLINE_WAIT_MS) await handBack(state.notBefore, job.data);
         await sleep(state.notBefore - Date.now());
       }
-      if (state.slot !== undefined) {
-        // Woken for the slot reserved before; a later retry must reserve afresh.
-        slot = state.slot;
-        const { slot: _used, ...rest } = job.data as Record<string, unknown>;
-        await job.updateData(rest);
+      if (heldSlot !== undefined) {
+        // Woken for the slot reserved before (a retry after a failure would reserve afresh: slotFor).
+        slot = heldSlot;
       } else {
         // Its turn in the chat's line: messages to one chat go out in the order they were committed.
         // Not yet: wait (handed back to Redis) until the one ahead wakes it, or about its turn.
@@ -604,7 +610,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             await prisma.outboundMessage.update({ where: { id: row.id }, data: { lastError: `429 retry after ${f.retryAfterMs} ms` } });
             logger.info({ outboxId, chat: chat.externalId, retryAfterMs: f.retryAfterMs }, 'rate limited; waiting as told');
             if (!token) throw err;
-            const { slot: _spent, ...rest } = job.data as Record<string, unknown>;
+            const { slot: _spent, slotFor: _for, ...rest } = job.data as Record<string, unknown>;
             return handBack(until, { ...rest, notBefore: until });
           }
           case 'migrated': {
@@ -663,7 +669,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       // A message people answer by replying is on record before its job ends: a reply that comes
       // quickly must find which message it answers.
       if (row.purpose && answeredByReply(row.purpose)) await deps.sent.flush().catch(() => undefined);
-      if (next) await wakeJob(deps.queues.outbox, deps.queues.outboxJobId(next)).catch(() => undefined);
+      if (next) await deps.queues.wakeMessage(next).catch(() => undefined);
       if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
       return 'sent';
     }

@@ -76,6 +76,9 @@ describe('a burst of reports and the support group (PostgreSQL + Redis + Bot API
     const folded = await h.app.db.prisma.outboundMessage.count({ where: { purpose: 'announce:summary', status: 'sent' } });
     const heads = await h.app.db.prisma.outboundMessage.count({ where: { purpose: 'summary' } });
     expect(folded + heads + cards.length).toBe(12);
+    // Folded while they waited behind others: they never had a job of their own.
+    const foldedIds = (await h.app.db.prisma.outboundMessage.findMany({ where: { purpose: 'announce:summary' }, select: { id: true } })).map((r) => r.id);
+    for (const id of foldedIds) expect(await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(id))).toBeUndefined();
     // With room left, the summary gathers new tickets for a few seconds between edits: a steady
     // stream never spends the group's minute budget on an edit per ticket.
     const edits = emu.calls('editMessageText').filter((c) => String(c.params.chat_id) === String(support) && c.params.message_id === summary.message_id);

@@ -4,7 +4,6 @@ import { escapeHtml } from '../../src/core/presentation/markup.js';
 import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
 import { ChatPacer } from '../../src/queues/pacer.js';
-import { wakeJob } from '../../src/queues/send-line.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
 // The outbound queue against real PostgreSQL and Redis and the Bot API emulator: every failure the
@@ -97,12 +96,18 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
     const [first, second] = await queueMessages(h, chat.id, ['Tin đầu hàng', 'Tin sau nó']);
     await eventually(() => delayedJob(first!), 'the head handed back until its slot');
     // The one behind looks early (its safety net, here forced): the chat's next slot is after the head's.
-    await wakeJob(h.app.queues.outbox, h.app.queues.outboxJobId(second!));
+    await h.app.queues.wakeMessage(second!);
     const behind = await eventually(async () => {
       const job = await delayedJob(second!);
       return job?.processedOn ? job : undefined;
     }, 'the second handed back');
     expect(behind.delay).toBeGreaterThan(held - Date.now());
+    // Its new data went with it in the same step: whom it waits behind, since when.
+    expect(behind.data).toMatchObject({ outboxId: String(second), waitingBehind: String(first) });
+    // The head waits for its slot with the slot in its data, for the run it was reserved for.
+    const head = (await delayedJob(first!))!;
+    expect(head.data).toMatchObject({ slot: expect.any(Number), slotFor: 0 });
+    expect((head.data as { slot: number }).slot).toBeGreaterThanOrEqual(held);
     expect(sendCalls(emu, chat.id)).toHaveLength(0);
   });
 
