@@ -196,10 +196,7 @@ export class OutboxBuffer {
     const batch = this.pending;
     this.pending = [];
     const done = processed?.ids.map(String) ?? [];
-    if (batch.length === 0) {
-      if (done.length) await this.tx.$executeRaw`UPDATE "InboundUpdate" SET "processedAt" = ${processed!.at}, "attempts" = "attempts" + 1, "error" = NULL WHERE "id" = ANY(${done}::bigint[])`;
-      return;
-    }
+    if (batch.length === 0 && done.length === 0) return;
     const at = new Date();
     const rows = batch.map((p) => p.row);
     const inserted = await this.tx.$queryRaw<{ id: bigint }[]>`
@@ -224,13 +221,11 @@ export class OutboxBuffer {
  * only if the change that caused it committed. The ids are enqueued after commit.
  */
 export class OutboxWriter {
-  private readonly written: bigint[] = [];
   private readonly writtenRows: CreatedRow[] = [];
 
   /** The ids of the rows written, in order. */
   get created(): bigint[] {
-    this.assertFlushed();
-    return this.written;
+    return this.rows.map((r) => r.id);
   }
 
   /** The same rows with what their jobs carry. */
@@ -261,9 +256,8 @@ export class OutboxWriter {
     await this.buffer?.flush();
   }
 
-  /** A row written (OutboxBuffer calls this for the rows it wrote). @internal */
+  /** A message written with id `id` (OutboxBuffer calls this for the rows it wrote). @internal */
   record(id: bigint, r: PendingRow): void {
-    this.written.push(id);
     this.writtenRows.push({ id, platform: r.chat.platform, chatExternalId: r.chat.externalId, op: r.payload.op, purpose: r.purpose, ticketId: r.ticketId, payload: r.payload });
   }
 
@@ -304,7 +298,6 @@ export class OutboxWriter {
       },
       select: { id: true },
     });
-    this.written.push(row.id);
     this.writtenRows.push({ id: row.id, platform: chat.platform, chatExternalId: chat.externalId, op: 'send_file', purpose: meta.purpose ?? 'file', ticketId: meta.ticketId ?? null });
   }
 

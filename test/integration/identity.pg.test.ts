@@ -1,21 +1,19 @@
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { lookUp } from '../../src/core/identity.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openTestDatabase, type OpenedTestDatabase } from '../support/test-db.js';
 
 // An event's chat, sender and the support chats are read in one statement (as JSON): they must come
 // back exactly as Prisma reads the same rows — dates as dates, in UTC, nulls as nulls.
 describe('identity lookUp on PostgreSQL', () => {
-  let tdb: TestDatabase;
+  let opened: OpenedTestDatabase | undefined;
   let db: Database;
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    db = openDatabase({ databaseUrl: tdb.url, dataDir: tmpdir() });
+    opened = await openTestDatabase();
+    db = opened.db;
   });
   afterAll(async () => {
-    await db?.close();
-    await tdb?.drop();
+    await opened?.close();
   });
 
   it('reads the chat, the sender and every active support chat as Prisma would', async () => {

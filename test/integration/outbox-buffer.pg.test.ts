@@ -1,23 +1,21 @@
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { OutboxBuffer, OutboxWriter, PLAIN_CAPABILITIES, PLAIN_DIRECTORY } from '../../src/core/outbox-writer.js';
 import type { ChannelDirectory } from '../../src/core/port.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openTestDatabase, type OpenedTestDatabase } from '../support/test-db.js';
 
 // A batch of updates writes its messages together, in the statement that marks the updates
 // processed (core/outbox-writer.ts OutboxBuffer): the rows must be what one INSERT per message
 // would have written, in the same order, and nothing may be lost between writing and reading them.
 describe('outbox messages of a batch written in one statement', () => {
-  let tdb: TestDatabase;
+  let opened: OpenedTestDatabase | undefined;
   let db: Database;
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    db = openDatabase({ databaseUrl: tdb.url, dataDir: tmpdir() });
+    opened = await openTestDatabase();
+    db = opened.db;
   });
   afterAll(async () => {
-    await db?.close();
-    await tdb?.drop();
+    await opened?.close();
   });
 
   /** A channel with everything: markup, buttons, edits, replies. */
@@ -80,6 +78,16 @@ describe('outbox messages of a batch written in one statement', () => {
     const stored = await p.outboundMessage.findMany({ orderBy: { id: 'asc' }, select: { id: true, method: true } });
     expect(stored.map((r) => r.method)).toEqual(['send', 'send_file', 'send']);
     expect(stored.map((r) => r.id)).toEqual(ids.map(([, id]) => id));
+  });
+
+  it('marks updates that sent nothing processed, writing no message', async () => {
+    const p = db.prisma;
+    await p.outboundMessage.deleteMany();
+    const inbound = await p.inboundUpdate.create({ data: { platform: 'telegram', updateId: 'buf-quiet', payload: {}, chatKey: '-100' } });
+    const now = new Date('2026-03-02T03:30:00Z');
+    await p.$transaction((tx) => new OutboxBuffer(tx).flush({ ids: [inbound.id], at: now }));
+    expect(await p.outboundMessage.count()).toBe(0);
+    expect((await p.inboundUpdate.findUniqueOrThrow({ where: { id: inbound.id } })).processedAt).toEqual(now);
   });
 
   it('a message the database refuses fails the flush, and the transaction writes nothing', async () => {

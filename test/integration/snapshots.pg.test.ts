@@ -1,10 +1,9 @@
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicketSnapshots } from '../../src/core/snapshots.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { closureKpi, timesReopened } from '../../src/domain/kpi.js';
 import { SATISFACTIONS } from '../../src/domain/satisfaction.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openTestDatabase, type OpenedTestDatabase } from '../support/test-db.js';
 
 const COUNT = 2_345;
 const T0 = Date.UTC(2026, 9, 1, 1, 0);
@@ -17,12 +16,12 @@ const reopened = (i: number) => i % 9 === 0;
 const satisfactionOf = (i: number) => SATISFACTIONS[(i / 12) % 3]!;
 
 describe('loadTicketSnapshots on PostgreSQL', () => {
-  let testDb: TestDatabase;
+  let opened: OpenedTestDatabase | undefined;
   let db: Database;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = openDatabase({ databaseUrl: testDb.url, dataDir: tmpdir() });
+    opened = await openTestDatabase();
+    db = opened.db;
     const person = await db.prisma.person.create({ data: { platform: 'telegram', externalUserId: '42', displayName: 'Phạm Văn Đầu Mối' } });
     await db.prisma.ticket.createMany({
       data: Array.from({ length: COUNT }, (_, i) => ({
@@ -56,8 +55,7 @@ describe('loadTicketSnapshots on PostgreSQL', () => {
     await db.prisma.ticketEvent.createMany({ data: events });
   });
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
+    await opened?.close();
   });
 
   it('reads thousands of tickets across pages, each with its own timeline in time order', async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import { databaseUrl, dropDatabase, withAdminClient } from './pg.js';
 
 export interface TestDatabase {
@@ -28,5 +30,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: databaseUrl(name),
     drop: () =>
       withAdminClient((c) => dropDatabase(c, name)),
+  };
+}
+
+export interface OpenedTestDatabase {
+  db: Database;
+  /** Closes the connections and drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh database (createTestDatabase) opened as the bot opens it. */
+export async function openTestDatabase(): Promise<OpenedTestDatabase> {
+  const tdb = await createTestDatabase();
+  const db = openDatabase({ databaseUrl: tdb.url, dataDir: tmpdir() });
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await tdb.drop();
+    },
   };
 }
