@@ -17,8 +17,13 @@ export interface OutboxRowInfo {
   payload?: unknown;
 }
 
+export type JobState = 'missing' | 'live' | 'completed' | 'failed';
+
 /** Messages that go in their chat's order (answers to presses and taking buttons away do not wait). */
 const ORDERED_OPS = new Set(['send', 'card', 'send_file', 'summary']);
+
+/** Messages that take the platform-wide slots kept for the teams' working view (ChatPacer's priority). */
+export const PRIORITY_OPS: ReadonlySet<string> = new Set(['card', 'summary']);
 
 /** How long a scheduled reminder round is trusted to be in Redis before it is asked for again. */
 const TICK_REMEMBERED_MS = 60_000;
@@ -94,9 +99,10 @@ export class Queues {
             : (input as readonly bigint[]).map((id) => ({ id, platform: '', chatExternalId: '', op: '' }))
           : [...(input as readonly OutboxRowInfo[])];
       rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const ordered = rows.filter((r) => r.platform && ORDERED_OPS.has(r.op)).map((r) => ({ id: r.id, platform: r.platform, chat: r.chatExternalId }));
+      const ordered = rows.filter((r) => r.platform && ORDERED_OPS.has(r.op)).map((r) => ({ id: r.id, platform: r.platform, chat: r.chatExternalId, priority: PRIORITY_OPS.has(r.op) }));
       const places = new Map<bigint, number>();
-      if (this.line) (await this.line.join(ordered)).forEach((place, i) => places.set(ordered[i]!.id, place));
+      // Rows enqueued by id alone (the sweep, a stuck head) may be in their lines already.
+      if (this.line) (await this.line.join(ordered, typeof input[0] === 'bigint')).forEach((place, i) => places.set(ordered[i]!.id, place));
       // A message behind others in its chat's line is added delayed: the one ahead wakes it when it
       // leaves (SendLine.finish), and until then its job does not run at all. The delay is only the
       // safety net. A new ticket's announcement behind others gets no job at all: in a burst
@@ -114,12 +120,8 @@ export class Queues {
           opts: { jobId: this.outboxJobId(r.id), ...(places.get(r.id) ? { delay: lineWaitCap(places.get(r.id)!) } : {}) },
         })),
       );
-      // The one ahead may have left between joining and adding: its wake-up found no job.
-      const behind = ordered.filter((r) => places.get(r.id));
-      if (behind.length && this.line) {
-        const heads = await this.line.atHead(behind);
-        await Promise.all(behind.filter((_, i) => heads[i]).map((r) => this.wakeMessage(r.id)));
-      }
+      // The one ahead may have left between joining and adding: its wake-up then added the job
+      // itself, or moved the one added here (wakeMessage), so nothing needs looking at again.
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, count: input.length }, 'could not enqueue outbox rows; the sweep will retry');
     }
@@ -128,17 +130,43 @@ export class Queues {
   /**
    * Wakes a message whose turn in its chat's line came: its delayed job promoted (one script, the job
    * not read), or, when it has none (a waiting announcement, a job Redis lost), a job added. A job
-   * waiting or running already is left alone.
+   * waiting or running already is left alone. With `runAt` (its send slot was reserved ahead, see
+   * SendLine.finish), the job is due at that time instead of now: its delay changed in one script.
    */
-  async wakeMessage(outboxId: bigint | string): Promise<void> {
+  async wakeMessage(outboxId: bigint | string, runAt?: number): Promise<void> {
     const jobId = this.outboxJobId(outboxId);
-    const promoted = await this.outbox.backend.promote(jobId).then(
-      () => true,
-      () => false,
-    );
-    if (promoted || (await this.outbox.getJob(jobId))) return;
+    const later = runAt !== undefined && runAt > Date.now();
+    const wake = () =>
+      (later ? this.outbox.backend.changeDelay(jobId, Math.max(1, runAt - Date.now())) : this.outbox.backend.promote(jobId)).then(
+        () => true,
+        () => false,
+      );
+    if (await wake()) return;
+    // No delayed job: none at all (a waiting announcement, a job Redis lost), or one waiting or
+    // running already. The id makes the add a no-op for a job that exists; and should the job have
+    // been added delayed meanwhile (its enqueuer joined the line before this message reached the
+    // head, and added the job after), it is moved once more, so it never sleeps through its turn.
     const data: OutboxJob = { outboxId: String(outboxId) };
-    await this.outbox.add(JOB.send, data, { jobId });
+    await this.outbox.add(JOB.send, data, { jobId, ...(later ? { delay: Math.max(1, runAt - Date.now()) } : {}) });
+    await wake();
+  }
+
+  /**
+   * What Redis holds for each of these job ids, in one round trip: no job at all ('missing'), a job
+   * BullMQ finished ('completed' or 'failed'), or one still to run or running ('live').
+   */
+  async jobStates(queue: Queue, jobIds: readonly string[]): Promise<JobState[]> {
+    if (jobIds.length === 0) return [];
+    const multi = this.connection.multi();
+    for (const id of jobIds) multi.exists(queue.toKey(id)).zscore(queue.keys.failed!, id).zscore(queue.keys.completed!, id);
+    const replies = (await multi.exec()) ?? [];
+    return jobIds.map((_, i) => {
+      const [exists, failed, completed] = [replies[i * 3]?.[1], replies[i * 3 + 1]?.[1], replies[i * 3 + 2]?.[1]];
+      if (!exists) return 'missing';
+      if (failed !== null && failed !== undefined) return 'failed';
+      if (completed !== null && completed !== undefined) return 'completed';
+      return 'live';
+    });
   }
 
   /** Reminder rounds this process scheduled already (instant → when that was), to skip asking again. */

@@ -28,30 +28,30 @@ export class SendLine {
     return `${this.prefix}:sent:${this.database}:${id}`;
   }
 
+  /** The chat's messages that go with priority (cards, burst summaries): never given an ordinary slot ahead (see finish). */
+  private priorityKey(platform: string, chat: string): string {
+    return `${this.prefix}:prio:${this.database}:${platform}:${chat}`;
+  }
+
+  /** Send slots reserved ahead for messages of the chat by the one that left the head before them (see finish). */
+  private slotsKey(platform: string, chat: string): string {
+    return `${this.prefix}:slots:${this.database}:${platform}:${chat}`;
+  }
+
   private cardKey(platform: string, chat: string): string {
     return `${this.prefix}:cards:${this.database}:${platform}:${chat}`;
   }
 
-  /** Appends messages to their chats' lines, in the order given; returns each one's place (0 = its turn). */
-  async join(rows: readonly { id: bigint; platform: string; chat: string }[]): Promise<number[]> {
+  /**
+   * Appends messages to their chats' lines, in the order given; returns each one's place (0 = its
+   * turn). `ifAbsent`: messages that may be in their lines already (enqueued again by id: the sweep,
+   * a stuck head) keep the place they have instead of joining a second time.
+   */
+  async join(rows: readonly { id: bigint; platform: string; chat: string; priority?: boolean }[], ifAbsent = false): Promise<number[]> {
     if (rows.length === 0) return [];
-    const multi = this.redis.multi();
-    for (const r of rows) {
-      const key = this.lineKey(r.platform, r.chat);
-      multi.rpush(key, r.id.toString());
-      multi.pexpire(key, LINE_TTL_MS);
-    }
-    const replies = (await multi.exec()) ?? [];
-    return rows.map((_, i) => Number(replies[i * 2]?.[1] ?? 1) - 1);
-  }
-
-  /** Which of these messages are at the head of their chats' lines now. */
-  async atHead(rows: readonly { id: bigint; platform: string; chat: string }[]): Promise<boolean[]> {
-    if (rows.length === 0) return [];
-    const multi = this.redis.multi();
-    for (const r of rows) multi.lindex(this.lineKey(r.platform, r.chat), 0);
-    const replies = (await multi.exec()) ?? [];
-    return rows.map((r, i) => replies[i]?.[1] === r.id.toString());
+    const keys = rows.flatMap((r) => [this.lineKey(r.platform, r.chat), this.priorityKey(r.platform, r.chat)]);
+    const places = (await JOIN.run(this.redis, keys, [LINE_TTL_MS, ifAbsent ? 1 : 0, ...rows.flatMap((r) => [r.id.toString(), r.priority ? 1 : 0])])) as number[];
+    return rows.map((_, i) => Number(places[i] ?? 0));
   }
 
   /**
@@ -81,7 +81,9 @@ export class SendLine {
   ): Promise<{ sentAs: string | null; position: number; head: string | null; nextSlot: number; slot?: number }> {
     const keys = [this.lineKey(platform, chat), this.sentKey(id), reservation?.keys[0] ?? paceKey ?? ''];
     const args: (string | number)[] = [id.toString(), LINE_TTL_MS];
-    const reply = (reservation ? await BEGIN_AND_RESERVE.run(this.redis, [...keys, ...reservation.keys], [...args, ...reservation.args]) : await BEGIN.run(this.redis, keys, args)) as [
+    const reply = (
+      reservation ? await BEGIN_AND_RESERVE.run(this.redis, [...keys, ...reservation.keys, this.slotsKey(platform, chat)], [...args, ...reservation.args]) : await BEGIN.run(this.redis, keys, args)
+    ) as [
       number,
       string | number | null,
       string | null,
@@ -97,25 +99,51 @@ export class SendLine {
    * pushed out to `pace.until` (the gap counted from the answer), the card's message id remembered,
    * and — unless it never joined a line — out of the line. Returns the message now at the line's
    * head, for the caller to wake.
+   *
+   * Given `reserveNext` (ChatPacer.reservation for the chat, ordinary), the new head's send slot is
+   * reserved in the same step, unless it is a priority message (which reserves its own, with
+   * priority, when it runs): the caller wakes its job for that slot instead of now, so a message
+   * waiting its turn in a burst runs once, at its slot, instead of running to reserve a slot a few
+   * seconds ahead and being handed back to wait for it. BEGIN_AND_RESERVE gives it that slot.
    */
-  async finish(o: { platform: string; chat: string; id: bigint; messageId: string | null; pace: { key: string; until: number } | null; card: { field: string; messageId: string } | null; leave: boolean }): Promise<string | null> {
-    const keys = [this.sentKey(o.id), this.lineKey(o.platform, o.chat), o.pace?.key ?? this.sentKey(o.id), this.cardKey(o.platform, o.chat)];
+  async finish(o: {
+    platform: string;
+    chat: string;
+    id: bigint;
+    messageId: string | null;
+    pace: { key: string; until: number } | null;
+    card: { field: string; messageId: string } | null;
+    leave: boolean;
+    reserveNext?: { keys: string[]; args: (string | number)[] } | null;
+  }): Promise<{ head: string | null; slot: number | null }> {
+    const reserve = o.leave ? o.reserveNext : null;
+    const paceKey = reserve?.keys[0] ?? o.pace?.key ?? this.sentKey(o.id);
+    const keys = [this.sentKey(o.id), this.lineKey(o.platform, o.chat), paceKey, this.cardKey(o.platform, o.chat), this.priorityKey(o.platform, o.chat), this.slotsKey(o.platform, o.chat), ...(reserve ? reserve.keys.slice(1) : [paceKey, paceKey])];
     const paceTtl = o.pace ? Math.max(1, o.pace.until - Date.now()) + 60_000 : 0;
-    const args = [o.messageId ?? '', SENT_TTL_MS, o.pace?.until ?? 0, paceTtl, o.leave ? 1 : 0, o.id.toString(), o.card?.field ?? '', o.card?.messageId ?? '', CARD_TTL_MS];
-    const head = await FINISH.run(this.redis, keys, args);
-    return typeof head === 'string' ? head : null;
+    const args = [o.messageId ?? '', SENT_TTL_MS, o.pace?.until ?? 0, paceTtl, o.leave ? 1 : 0, o.id.toString(), o.card?.field ?? '', o.card?.messageId ?? '', CARD_TTL_MS, reserve ? 1 : 0, LINE_TTL_MS, ...(reserve ? reserve.args : [])];
+    const reply = (await FINISH.run(this.redis, keys, args)) as [string | null, string | null] | null;
+    const head = typeof reply?.[0] === 'string' ? reply[0] : null;
+    const slot = reply?.[1] !== null && reply?.[1] !== undefined ? Number(reply[1]) : null;
+    return { head, slot: head !== null && slot !== null && Number.isFinite(slot) ? slot : null };
   }
 
   /** Leaves the line (delivered, failed for good, or parked) and wakes the message now at its head. */
   async leave(platform: string, chat: string, id: bigint, wake: (nextId: string) => Promise<void>): Promise<void> {
     const key = this.lineKey(platform, chat);
-    const [, [, head]] = (await this.redis.multi().lrem(key, 0, id.toString()).lindex(key, 0).exec()) as [unknown, [unknown, string | null]];
+    const multi = this.redis.multi().lrem(key, 0, id.toString()).lindex(key, 0);
+    const [, [, head]] = (await this.forget(multi, platform, chat, [id]).exec()) as [unknown, [unknown, string | null]];
     if (head) await wake(head).catch(() => undefined);
   }
 
   /** Takes a stale head away (a message no longer due), so the line moves. */
   async drop(platform: string, chat: string, id: string): Promise<void> {
-    await this.redis.lrem(this.lineKey(platform, chat), 0, id);
+    await this.forget(this.redis.multi().lrem(this.lineKey(platform, chat), 0, id), platform, chat, [id]).exec();
+  }
+
+  /** A message out of its line leaves no priority mark or slot reserved ahead behind. */
+  private forget(multi: ReturnType<Redis['multi']>, platform: string, chat: string, ids: readonly (bigint | string)[]) {
+    const strings = ids.map(String);
+    return multi.srem(this.priorityKey(platform, chat), ...strings).hdel(this.slotsKey(platform, chat), ...strings);
   }
 
   /** The platform's message id when the message was already delivered ('' without one), else null. */
@@ -135,7 +163,7 @@ export class SendLine {
       multi.set(this.sentKey(id), '', 'PX', SENT_TTL_MS);
       multi.lrem(key, 0, id.toString());
     }
-    await multi.exec();
+    await this.forget(multi, platform, chat, ids).exec();
   }
 
   private announceKey(platform: string, chat: string): string {
@@ -179,12 +207,14 @@ export class SendLine {
 
 /**
  * Longest a message waits behind others in its chat's line before it looks again; the one ahead
- * wakes it sooner when it leaves. The few nearest the head look every 10 s (they also notice a head
- * that does not move); deeper ones every 2 minutes: a burst puts thousands of announcements in the
- * support group's line, and each looking every 10 s cost more CPU than the burst's reports.
+ * wakes it sooner when it leaves, so this is only the safety net for a wake that was lost (a
+ * process that died between the two). 30 s per place ahead of it, at most 2 minutes: in a burst a
+ * chat's line moves about once every few seconds (200 chats sharing 28 messages a second: one each
+ * every 7 s), and a net shorter than the wait made most replies look once, find it was not their
+ * turn and go back, for nothing. A look also notices a head that does not move (STALE_HEAD_MS).
  */
 export function lineWaitCap(position: number): number {
-  return position <= 5 ? 10_000 : 120_000;
+  return Math.min(120_000, 30_000 * Math.max(1, position));
 }
 
 // KEYS: line, sent mark ('' : none), the chat's next-slot key ('' : none). ARGV: id, line ttl.
@@ -209,21 +239,67 @@ end
 `;
 const BEGIN = new RedisScript(`${BEGIN_FUNCTION}\nreturn begin(KEYS, ARGV)`);
 
-// BEGIN, and when it is the message's turn, its send slot reserved (pacer.ts) in the same step.
-// KEYS: line, sent mark, the chat's next-slot key, the reservation's three (the first the same key).
+// BEGIN, and when it is the message's turn, its send slot reserved (pacer.ts) in the same step, or
+// the one reserved for it ahead (FINISH). KEYS: line, sent mark, the chat's next-slot key, the
+// reservation's three (the first the same key), the chat's slots reserved ahead.
 // ARGV: id, line ttl, the reservation's seven. Returns BEGIN's reply, with the slot as a fifth
 // element when one was reserved.
 const BEGIN_AND_RESERVE = new RedisScript(`${BEGIN_FUNCTION}
 ${RESERVE_FUNCTION}
 local r = begin({KEYS[1], KEYS[2], KEYS[3]}, {ARGV[1], ARGV[2]})
 if r[1] == 0 and r[2] == 0 then
-  r[5] = reserve({KEYS[4], KEYS[5], KEYS[6]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
+  -- A slot the message ahead reserved for it when it left (FINISH) is taken, not reserved again.
+  local held = redis.call('HGET', KEYS[7], ARGV[1])
+  if held then
+    redis.call('HDEL', KEYS[7], ARGV[1])
+    r[5] = held
+  else
+    r[5] = reserve({KEYS[4], KEYS[5], KEYS[6]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
+  end
 end
 return r`);
 
-// KEYS: sent mark, line, chat's next slot, cards. ARGV: message id, sent ttl, slot not before (0: none),
-// its ttl, leave (1/0), id, card field ('' : none), card message id, cards ttl. Returns the line's head.
-const FINISH = new RedisScript(`
+// KEYS: each message's line and its chat's priority set. ARGV: line ttl, if absent (1/0), then each
+// message's id and priority (1/0). Returns each one's place. Each line's expiry is set once. With
+// "if absent", a message already in its line keeps its place instead of joining a second time.
+const JOIN = new RedisScript(`
+local places, touched = {}, {}
+local ifAbsent = ARGV[2] == '1'
+for i = 1, #KEYS / 2 do
+  local line, id = KEYS[i * 2 - 1], ARGV[i * 2 + 1]
+  local pos = ifAbsent and redis.call('LPOS', line, id) or nil
+  if not pos then
+    pos = redis.call('RPUSH', line, id) - 1
+    touched[line] = true
+  end
+  if ARGV[i * 2 + 2] == '1' then
+    redis.call('SADD', KEYS[i * 2], id)
+    touched[KEYS[i * 2]] = true
+  end
+  places[i] = pos
+end
+for key in pairs(touched) do redis.call('PEXPIRE', key, ARGV[1]) end
+return places
+`);
+
+// KEYS: the chat's line, its priority set, its slots reserved ahead. ARGV: sent ttl, then the ids.
+// Each one marked sent ('' : no message of its own) and out of the line, leaving nothing behind.
+const SETTLE = new RedisScript(`
+for i = 2, #ARGV do
+  redis.call('SET', KEYS[4] .. ARGV[i], '', 'PX', ARGV[1])
+  redis.call('LREM', KEYS[1], 0, ARGV[i])
+end
+redis.call('SREM', KEYS[2], unpack(ARGV, 2))
+redis.call('HDEL', KEYS[3], unpack(ARGV, 2))
+return 1
+`);
+
+// KEYS: sent mark, line, chat's next slot, cards, the chat's priority set, its slots reserved ahead,
+// the reservation's window and platform keys (pacer.ts; unused without one). ARGV: message id, sent
+// ttl, slot not before (0: none), its ttl, leave (1/0), id, card field ('' : none), card message id,
+// cards ttl, reserve for the next (1/0), slots ttl, the reservation's seven. Returns the line's new
+// head and the slot reserved for it (or none).
+const FINISH = new RedisScript(`${RESERVE_FUNCTION}
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local untilAt = tonumber(ARGV[3])
 if untilAt > 0 then
@@ -234,11 +310,19 @@ if ARGV[7] ~= '' and ARGV[8] ~= '' then
   redis.call('HSET', KEYS[4], ARGV[7], ARGV[8])
   redis.call('PEXPIRE', KEYS[4], ARGV[9])
 end
-if ARGV[5] == '1' then
-  redis.call('LREM', KEYS[2], 0, ARGV[6])
-  return redis.call('LINDEX', KEYS[2], 0)
-end
-return false
+if ARGV[5] ~= '1' then return {false, false} end
+redis.call('LREM', KEYS[2], 0, ARGV[6])
+redis.call('SREM', KEYS[5], ARGV[6])
+redis.call('HDEL', KEYS[6], ARGV[6])
+local head = redis.call('LINDEX', KEYS[2], 0)
+if not head then return {false, false} end
+local held = redis.call('HGET', KEYS[6], head)
+if held then return {head, held} end
+if ARGV[10] ~= '1' or redis.call('SISMEMBER', KEYS[5], head) == 1 then return {head, false} end
+local slot = reserve({KEYS[3], KEYS[7], KEYS[8]}, {ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16], ARGV[17], ARGV[18]})
+redis.call('HSET', KEYS[6], head, slot)
+redis.call('PEXPIRE', KEYS[6], ARGV[11])
+return {head, slot}
 `);
 
 const LINE_TTL_MS = 7 * 24 * 60 * 60_000;

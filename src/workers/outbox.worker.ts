@@ -17,7 +17,7 @@ import { answeredByReply } from '../core/features/tickets.js';
 import { compactCapacity, foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
-import type { Queues } from '../queues/queues.js';
+import { PRIORITY_OPS, type Queues } from '../queues/queues.js';
 import { ChannelError, FileUnavailable, type AttachmentRef, type Channel, type ChatAddress, type DeliveryProgress, type DeliveryResult, type OutboundContent, type OutboundFile, type OutboundRequest } from '../core/port.js';
 import type { Platform } from '../domain/types.js';
 import type { PlatformRegistry } from '../platforms/plugin.js';
@@ -463,7 +463,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const firstLook = !UNPACED_OPS.has(payload.op) && heldSlot === undefined && state.notBefore === undefined;
     const reserveAtOnce = firstLook && channel && chatRow.active !== false && !(payload.op === 'card' && payload.announce);
     // Cards and burst summaries are the teams' working view: they pass a burst's waiting replies.
-    const priority = payload.op === 'card' || payload.op === 'summary';
+    const priority = PRIORITY_OPS.has(payload.op);
     const paceKey = deps.pacer.key(row.platform, row.chatExternalId);
     const reservation = reserveAtOnce ? deps.pacer.reservation(row.platform, row.chatExternalId, isGroup, channel.limits, Date.now(), priority) : null;
     const begun = firstLook ? await deps.line.begin(row.platform, row.chatExternalId, row.id, reservation, paceKey) : null;
@@ -663,13 +663,19 @@ export function createOutboxProcessor(deps: OutboxDeps) {
           pace: interval > 0 ? { key: deps.pacer.key(row.platform, chat.externalId), until: Date.now() + interval } : null,
           card: remember && result.messageId ? { field: remember, messageId: result.messageId } : null,
           leave: !unpaced,
+          // The next message's slot, reserved as this one leaves: its job runs once, at that slot.
+          reserveNext: unpaced ? null : deps.pacer.reservation(row.platform, chat.externalId, isGroup, channel.limits),
         })
         .catch(() => null);
       deps.sent.add({ id: row.id, messageId: result.messageId, chat: chat.externalId, at: new Date() });
       // A message people answer by replying is on record before its job ends: a reply that comes
       // quickly must find which message it answers.
       if (row.purpose && answeredByReply(row.purpose)) await deps.sent.flush().catch(() => undefined);
-      if (next) await deps.queues.wakeMessage(next).catch(() => undefined);
+      if (next?.head) {
+        // Woken now when its slot is near (it waits for it here), else just before its slot.
+        const far = next.slot !== null && next.slot - Date.now() > MAX_INLINE_WAIT_MS;
+        await deps.queues.wakeMessage(next.head, far ? next.slot! - WAKE_EARLY_MS : undefined).catch(() => undefined);
+      }
       if (row.status === 'parked') logger.info({ outboxId, chat: chat.externalId, purpose: row.purpose }, 'parked message delivered');
       return 'sent';
     }

@@ -4,6 +4,7 @@ import { escapeHtml } from '../../src/core/presentation/markup.js';
 import { startBotApiEmulator, type ApiCallRecord, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
 import { ChatPacer } from '../../src/queues/pacer.js';
+import { SendLine } from '../../src/queues/send-line.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
 // The outbound queue against real PostgreSQL and Redis and the Bot API emulator: every failure the
@@ -77,14 +78,55 @@ describe('outbound queue (PostgreSQL + Redis + Bot API emulator)', () => {
   it('a message behind others in its chat does not run until the one ahead wakes it, then goes in order', async () => {
     const chat = await emu.createChat({ type: 'group', title: 'Nhóm thử hàng đợi' });
     const ids = await queueMessages(h, chat.id, ['Thứ nhất', 'Thứ hai', 'Thứ ba']);
-    // Added delayed (a safety net of 10 s), not waiting: its job takes no place in the sender.
+    // Added delayed (a safety net of 30 s a place ahead), not waiting: its job takes no place in the sender.
     const later = (await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(ids[2]!)))!;
-    expect(later.opts.delay).toBe(10_000);
+    expect(later.opts.delay).toBe(60_000);
     await emu.waitForBotMessage(chat.id, 'Thứ ba', 15_000);
     expect(texts(emu, chat.id)).toEqual(['Thứ nhất', 'Thứ hai', 'Thứ ba']);
     // Woken by the one ahead, well before its safety net.
     const done = (await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(ids[2]!)))!;
-    expect(done.processedOn! - done.timestamp).toBeLessThan(10_000);
+    expect(done.processedOn! - done.timestamp).toBeLessThan(15_000);
+  });
+
+  it('the one ahead leaving before the job behind it exists adds that job: a message never sleeps through its turn', async () => {
+    const chat = await group();
+    const [ahead, behind] = await queueMessages(h, chat.id, ['Tin đi trước', 'Tin chưa có việc'], { enqueue: false });
+    const line = new SendLine(h.app.queues.connection, h.app.config.QUEUE_PREFIX, h.app.queues.database);
+    // Both joined the line; the one ahead leaves before the enqueuer of the second added its job.
+    expect(await line.join([ahead!, behind!].map((id) => ({ id, platform: 'telegram', chat: String(chat.id) })))).toEqual([0, 1]);
+    await line.leave('telegram', String(chat.id), ahead!, (next) => h.app.queues.wakeMessage(next));
+    // The enqueuer's own add comes late, with the line's safety-net delay: a no-op, the job exists.
+    await h.app.queues.outbox.add(JOB.send, { outboxId: behind!.toString() }, { jobId: h.app.queues.outboxJobId(behind!), delay: 30_000 });
+    await emu.waitForBotMessage(chat.id, 'Tin chưa có việc', 5_000);
+    // And the other order: its job was added (delayed) before the one ahead left: moved to now.
+    const [third, fourth] = await queueMessages(h, chat.id, ['Tin thứ ba', 'Tin thứ tư'], { enqueue: false });
+    await line.join([third!, fourth!].map((id) => ({ id, platform: 'telegram', chat: String(chat.id) })));
+    await h.app.queues.outbox.add(JOB.send, { outboxId: fourth!.toString() }, { jobId: h.app.queues.outboxJobId(fourth!), delay: 30_000 });
+    await line.leave('telegram', String(chat.id), third!, (next) => h.app.queues.wakeMessage(next));
+    await emu.waitForBotMessage(chat.id, 'Tin thứ tư', 5_000);
+    expect(texts(emu, chat.id)).toEqual(['Tin chưa có việc', 'Tin thứ tư']);
+  });
+
+  it('a message whose slot is seconds away when the one ahead leaves runs once, at that slot, and is never handed back', async () => {
+    // Production's gap between two messages to one chat, made 3 s: the second's slot is far enough
+    // ahead, when the first is accepted, that its job is moved to it instead of woken now.
+    const paced = await startTestApp({ apiRoot: emu.apiRoot, env: { SEND_CHAT_INTERVAL_MS: '3000' } });
+    try {
+      const chat = await emu.createChat({ type: 'group', title: 'Nhóm thử giãn cách 3 giây' });
+      const [, second] = await queueMessages(paced, chat.id, ['Tin thứ nhất giãn cách', 'Tin thứ hai giãn cách']);
+      await emu.waitForBotMessage(chat.id, 'Tin thứ hai giãn cách', 15_000);
+      const calls = sendCalls(emu, chat.id);
+      expect(calls.map((c) => c.params['text'])).toEqual(['Tin thứ nhất giãn cách', 'Tin thứ hai giãn cách']);
+      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(2_900);
+      // Its slot was reserved as the first left and its job moved to it: it ran once, and no slot
+      // was handed back to it in its data (a run that reserves a far slot itself leaves one there).
+      const job = (await paced.app.queues.outbox.getJob(paced.app.queues.outboxJobId(second!)))!;
+      expect(job.data).not.toHaveProperty('slot');
+      expect(job.data).not.toHaveProperty('waitingBehind');
+      expect(job.processedOn! - calls[0]!.at).toBeGreaterThan(2_000);
+    } finally {
+      await paced.close();
+    }
   });
 
   it('a message behind a head whose slot is far ahead looks again after that slot, not every second', async () => {

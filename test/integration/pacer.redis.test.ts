@@ -144,4 +144,36 @@ describe('platform-wide pacing in Redis', () => {
     const all = [...replies, ...cards].sort((a, b) => a - b);
     for (let i = 30; i < all.length; i++) expect(all[i]! - all[i - 30]!).toBeGreaterThanOrEqual(1150);
   });
+
+  it('the message leaving the head reserves the next one its slot, which its first look takes instead of reserving again; a priority message reserves its own', async () => {
+    const pacer = new ChatPacer(redis, `${prefix}:ahead`, 1000, 1000, 20);
+    const line = new SendLine(redis, `${prefix}:ahead`, 1);
+    const limits = { chatIntervalMs: 1000, groupPerMinute: 20, globalPerSecond: 30 };
+    const now = Date.now();
+    await line.join([
+      { id: 11n, platform: 'telegram', chat: '-66' },
+      { id: 12n, platform: 'telegram', chat: '-66' },
+      { id: 13n, platform: 'telegram', chat: '-66', priority: true },
+      { id: 14n, platform: 'telegram', chat: '-66' },
+    ]);
+    const first = await line.begin('telegram', '-66', 11n, pacer.reservation('telegram', '-66', true, limits, now));
+    expect(first.slot).toBe(now);
+    // Accepted at now + 40: the next one's slot is the interval after the answer, reserved in the same step.
+    const leaving = await line.finish({ platform: 'telegram', chat: '-66', id: 11n, messageId: '1', pace: { key: pacer.key('telegram', '-66'), until: now + 1040 }, card: null, leave: true, reserveNext: pacer.reservation('telegram', '-66', true, limits, now + 40) });
+    expect(leaving).toEqual({ head: '12', slot: now + 1040 });
+    // Its first look takes that slot; the chat's next free slot is already after it.
+    const second = await line.begin('telegram', '-66', 12n, pacer.reservation('telegram', '-66', true, limits, now + 1100));
+    expect(second).toMatchObject({ sentAs: null, position: 0, slot: now + 1040 });
+    expect(await pacer.reserve('telegram', '-66', true, limits, now + 1100)).toBe(now + 2040);
+    // A card next in line gets no ordinary slot ahead: it reserves its own, with priority, when it runs.
+    const toCard = await line.finish({ platform: 'telegram', chat: '-66', id: 12n, messageId: '2', pace: null, card: null, leave: true, reserveNext: pacer.reservation('telegram', '-66', true, limits, now + 1100) });
+    expect(toCard).toEqual({ head: '13', slot: null });
+    // Leaving without sending (failed, parked) drops what it held: the next one reserves afresh.
+    const afterCard = await line.finish({ platform: 'telegram', chat: '-66', id: 13n, messageId: '3', pace: null, card: null, leave: true, reserveNext: pacer.reservation('telegram', '-66', true, limits, now + 1200) });
+    expect(afterCard.head).toBe('14');
+    expect(afterCard.slot).toBeGreaterThan(now + 2040);
+    await line.leave('telegram', '-66', 14n, async () => undefined);
+    expect(await redis.hlen(`${prefix}:ahead:slots:1:telegram:-66`)).toBe(0);
+    expect(await redis.scard(`${prefix}:ahead:prio:1:telegram:-66`)).toBe(0);
+  });
 });

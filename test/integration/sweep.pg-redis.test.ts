@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../src/core/outbox-writer.js';
 import { startBotApiEmulator, type BotApiEmulator, type TgChat } from '../../tools/telegram-emulator/index.js';
+import { createLogger } from '../../src/logger.js';
 import { JOB, outboxJobId } from '../../src/queues/names.js';
+import { createSweepProcessor } from '../../src/workers/sweep.worker.js';
 import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
 
 // The sweep finds work the database holds but Redis lost, and work whose job BullMQ gave up on
@@ -73,5 +75,54 @@ describe('the sweep (PostgreSQL + Redis + Bot API emulator)', () => {
 
     await emu.waitForBotMessage(commune.id, 'Tin được gửi lại sau khi hàng đợi bỏ cuộc', 10_000);
     await eventually(async () => (await h.app.db.prisma.outboundMessage.findUniqueOrThrow({ where: { id: id! } })).status === 'sent', 'row sent');
+  });
+
+  it('leaves a message whose job is waiting in Redis alone, however long it has been due', async () => {
+    // In a burst, replies wait a minute or more for their turn, each with its job: not lost.
+    const chat = await emu.createChat({ type: 'group', title: 'UBND xã chờ lượt' });
+    const text = 'Tin đang chờ lượt của nó';
+    const [id] = await h.app.db.prisma.$transaction(async (tx) => {
+      const out = new OutboxWriter(tx, h.app.channels, new Date());
+      await out.send({ platform: 'telegram', externalId: String(chat.id) }, { html: text }, { purpose: 'test' });
+      return out.created;
+    });
+    const jobId = h.app.queues.outboxJobId(id!);
+    await h.app.queues.outbox.add(JOB.send, { outboxId: id!.toString() }, { jobId, delay: 600_000 });
+    await h.app.db.prisma.outboundMessage.update({ where: { id: id! }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    const sweep = createSweepProcessor({ prisma: h.app.db.prisma, queues: h.app.queues, logger: createLogger('silent'), graceMs: 0 });
+    await sweep();
+    await sweep();
+    // Not woken, not added to its chat's line a second time: still waiting for its own turn.
+    expect(await (await h.app.queues.outbox.getJob(jobId))!.isDelayed()).toBe(true);
+    expect(await h.app.queues.connection.lrange(`${h.app.config.QUEUE_PREFIX}:line:${h.app.queues.database}:telegram:${chat.id}`, 0, -1)).toEqual([]);
+    expect(emu.botMessages(chat.id)).toHaveLength(0);
+    await h.app.queues.outbox.backend.promote(jobId);
+    await emu.waitForBotMessage(chat.id, text, 10_000);
+  });
+
+  it('gives a finished job another run when its row still says due, and what was sent is not sent again', async () => {
+    const chat = await emu.createChat({ type: 'group', title: 'UBND xã mất bản ghi' });
+    const text = 'Tin đã gửi nhưng bản ghi bị mất';
+    const [id] = await h.app.db.prisma.$transaction(async (tx) => {
+      const out = new OutboxWriter(tx, h.app.channels, new Date());
+      await out.send({ platform: 'telegram', externalId: String(chat.id) }, { html: text }, { purpose: 'test' });
+      return out.created;
+    });
+    await h.app.queues.enqueueOutbox([id!]);
+    await emu.waitForBotMessage(chat.id, text, 10_000);
+    const jobId = h.app.queues.outboxJobId(id!);
+    await eventually(async () => ((await h.app.queues.outbox.getJob(jobId))?.finishedOn ? true : undefined), 'job completed');
+    await eventually(async () => (await h.app.db.prisma.outboundMessage.findUniqueOrThrow({ where: { id: id! } })).status === 'sent' || undefined, 'row sent');
+    // As if the process died before its record of the send reached the database.
+    await h.app.db.prisma.outboundMessage.update({ where: { id: id! }, data: { status: 'pending', sentAt: null, sentMessageId: null, createdAt: new Date(Date.now() - 3_600_000) } });
+    const sweep = createSweepProcessor({ prisma: h.app.db.prisma, queues: h.app.queues, logger: createLogger('silent'), graceMs: 0 });
+    const first = await sweep();
+    expect(first.revived).toBeGreaterThanOrEqual(1);
+    const sent = await eventually(async () => {
+      const r = await h.app.db.prisma.outboundMessage.findUniqueOrThrow({ where: { id: id! } });
+      return r.status === 'sent' ? r : undefined;
+    }, 'row sent again');
+    expect(sent.sentMessageId).toBe(String(emu.botMessages(chat.id)[0]!.message_id));
+    expect(emu.botMessages(chat.id).map((m) => m.text)).toEqual([text]);
   });
 });
