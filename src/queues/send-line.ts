@@ -157,13 +157,8 @@ export class SendLine {
    */
   async settle(platform: string, chat: string, ids: readonly bigint[]): Promise<void> {
     if (ids.length === 0) return;
-    const key = this.lineKey(platform, chat);
-    const multi = this.redis.multi();
-    for (const id of ids) {
-      multi.set(this.sentKey(id), '', 'PX', SENT_TTL_MS);
-      multi.lrem(key, 0, id.toString());
-    }
-    await this.forget(multi, platform, chat, ids).exec();
+    const keys = [this.lineKey(platform, chat), this.priorityKey(platform, chat), this.slotsKey(platform, chat), ...ids.map((id) => this.sentKey(id))];
+    await SETTLE.run(this.redis, keys, [SENT_TTL_MS, ...ids.map(String)]);
   }
 
   private announceKey(platform: string, chat: string): string {
@@ -282,15 +277,16 @@ for key in pairs(touched) do redis.call('PEXPIRE', key, ARGV[1]) end
 return places
 `);
 
-// KEYS: the chat's line, its priority set, its slots reserved ahead. ARGV: sent ttl, then the ids.
-// Each one marked sent ('' : no message of its own) and out of the line, leaving nothing behind.
+// KEYS: the chat's line, its priority set, its slots reserved ahead, then each message's sent mark.
+// ARGV: sent ttl, then the ids. Each one marked sent ('' : no message of its own) and out of the
+// line, leaving no priority mark or slot behind.
 const SETTLE = new RedisScript(`
 for i = 2, #ARGV do
-  redis.call('SET', KEYS[4] .. ARGV[i], '', 'PX', ARGV[1])
+  redis.call('SET', KEYS[i + 2], '', 'PX', ARGV[1])
   redis.call('LREM', KEYS[1], 0, ARGV[i])
+  redis.call('SREM', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
 end
-redis.call('SREM', KEYS[2], unpack(ARGV, 2))
-redis.call('HDEL', KEYS[3], unpack(ARGV, 2))
 return 1
 `);
 

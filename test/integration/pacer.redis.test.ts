@@ -175,5 +175,14 @@ describe('platform-wide pacing in Redis', () => {
     await line.leave('telegram', '-66', 14n, async () => undefined);
     expect(await redis.hlen(`${prefix}:ahead:slots:1:telegram:-66`)).toBe(0);
     expect(await redis.scard(`${prefix}:ahead:prio:1:telegram:-66`)).toBe(0);
+    // Announcements folded into a summary are settled: marked sent, out of the line, no marks left behind.
+    await line.join([21n, 22n, 23n].map((id) => ({ id, platform: 'telegram', chat: '-67', priority: id !== 22n })));
+    await line.settle('telegram', '-67', [21n, 23n]);
+    expect(await redis.lrange(`${prefix}:ahead:line:1:telegram:-67`, 0, -1)).toEqual(['22']);
+    expect([await line.sentAs(21n), await line.sentAs(22n), await line.sentAs(23n)]).toEqual(['', null, '']);
+    expect(await redis.scard(`${prefix}:ahead:prio:1:telegram:-67`)).toBe(0);
+    // Joined again by id (the sweep), a message keeps its place instead of joining twice.
+    expect(await line.join([{ id: 22n, platform: 'telegram', chat: '-67' }, { id: 24n, platform: 'telegram', chat: '-67' }], true)).toEqual([0, 1]);
+    expect(await redis.lrange(`${prefix}:ahead:line:1:telegram:-67`, 0, -1)).toEqual(['22', '24']);
   });
 });
