@@ -79,6 +79,13 @@ export class Queues {
     return outboxJobId(this.database, outboxId);
   }
 
+  /** Enqueues stored updates in one round trip (a job each; the job id makes a repeat a no-op). */
+  async enqueueUpdates(inboundIds: readonly bigint[]): Promise<void> {
+    if (inboundIds.length === 1) return this.enqueueUpdate(inboundIds[0]!);
+    if (inboundIds.length === 0) return;
+    await this.updates.addBulk(inboundIds.map((id) => ({ name: JOB.processUpdate, data: { inboundId: id.toString() } satisfies UpdateJob, opts: { jobId: this.updateJobId(id) } })));
+  }
+
   async enqueueUpdate(inboundId: bigint): Promise<void> {
     const data: UpdateJob = { inboundId: inboundId.toString() };
     await this.updates.add(JOB.processUpdate, data, { jobId: this.updateJobId(inboundId) });
