@@ -56,8 +56,11 @@ interface Waiting {
  * only that update is refused; one it cannot reach fails every request in it, to be resent.
  */
 export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }, platform: Platform): Inbox {
-  /** Stores one update (a batch of one, a resend, the rows of a refused batch). */
-  async function storeOne(update: CheckedUpdate): Promise<AcceptResult> {
+  /**
+   * Stores one update (a batch of one, a resend, the rows of a refused batch): the row, or the
+   * stored row of a stale duplicate (to enqueue again), or null for a duplicate.
+   */
+  async function insertOne(update: CheckedUpdate): Promise<{ id: bigint; inserted: boolean } | null> {
     const rows = await deps.prisma.$queryRaw<{ id: bigint; inserted: boolean }[]>`
       WITH ins AS (
         INSERT INTO "InboundUpdate" ("platform", "updateId", "payload", "chatKey")
@@ -70,7 +73,11 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
       WHERE "platform" = ${platform}::"Platform" AND "updateId" = ${update.updateId} AND "processedAt" IS NULL
         AND "receivedAt" < now() - make_interval(secs => ${STALE_DUPLICATE_MS / 1000})
         AND NOT EXISTS (SELECT 1 FROM ins)`;
-    const row = rows[0];
+    return rows[0] ?? null;
+  }
+
+  /** What became of one stored update, after its job is enqueued. */
+  async function finishOne(update: CheckedUpdate, row: { id: bigint; inserted: boolean } | null): Promise<AcceptResult> {
     if (row && !row.inserted) deps.logger.debug({ platform, updateId: update.updateId }, 'stale duplicate of an unprocessed update; enqueueing it again');
     else if (!row) {
       deps.logger.debug({ platform, updateId: update.updateId }, 'duplicate update ignored');
@@ -79,6 +86,8 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
     await enqueue([BigInt(row.id)]);
     return row.inserted ? 'accepted' : 'duplicate';
   }
+
+  const storeOne = async (update: CheckedUpdate) => finishOne(update, await insertOne(update));
 
   async function enqueue(ids: bigint[]): Promise<void> {
     try {
@@ -151,12 +160,13 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
     while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
       const batch = waiting.splice(0, MAX_BATCH);
       inFlight++;
-      const run =
-        batch.length === 1
-          ? storeOne(batch[0]!.update).then(batch[0]!.resolve, batch[0]!.reject)
-          : storeMany(batch).catch((err: unknown) => {
-              for (const w of batch) w.reject(err);
-            });
+      // The next statement may start once this one's rows are in: enqueueing is not waited for.
+      const one = batch.length === 1 ? batch[0]! : null;
+      const run = one
+        ? insertOne(one.update).then((row) => void finishOne(one.update, row).then(one.resolve, one.reject), one.reject)
+        : storeMany(batch).catch((err: unknown) => {
+            for (const w of batch) w.reject(err);
+          });
       void run.finally(() => {
         inFlight--;
         pump();
