@@ -139,7 +139,7 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
     }
     const stored = new Map(rows.map((r) => [r.updateId, BigInt(r.id)]));
     const inserted = unique.filter((w) => stored.has(w.update.updateId));
-    const enqueued = enqueue(inserted.map((w) => stored.get(w.update.updateId)!).sort((a, b) => (a < b ? -1 : 1))).then(() => 'accepted' as const);
+    const enqueued = enqueue(inserted.map((w) => stored.get(w.update.updateId)!)).then(() => 'accepted' as const);
     for (const w of unique) outcomes.set(w, stored.has(w.update.updateId) ? enqueued : storeOne(w.update));
     settle(outcomes, copies);
   }
