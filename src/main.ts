@@ -2,6 +2,7 @@ import { startApp, type App } from './app.js';
 import { BootCancelled } from './boot.js';
 import { config, ConfigError } from './config.js';
 import { logger } from './logger.js';
+import { IdleRelease } from './memory.js';
 import { SettingsError } from './settings.js';
 
 /**
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     await app.stop();
     process.exit(0);
   }
+  // What a burst made V8 commit goes back once the bot is quiet (src/memory.ts).
+  new IdleRelease({ logger }).start();
 }
 
 process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));

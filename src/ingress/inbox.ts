@@ -4,6 +4,7 @@ import type { Platform } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { Queues } from '../queues/queues.js';
 import type { IngressSink } from '../platforms/plugin.js';
+import { noteActivity } from '../memory.js';
 
 export type AcceptResult = 'accepted' | 'duplicate';
 
@@ -176,6 +177,7 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
 
   return {
     accept(update) {
+      noteActivity();
       return new Promise<AcceptResult>((resolve, reject) => {
         waiting.push({ update, resolve, reject });
         pump();

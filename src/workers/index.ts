@@ -8,6 +8,7 @@ import type { Queues } from '../queues/queues.js';
 import type { Settings } from '../settings.js';
 import { digestCronPattern } from './digest.worker.js';
 import type { Metrics } from '../server/metrics.js';
+import { noteActivity } from '../memory.js';
 
 export interface WorkerSpec {
   queue: QueueName;
@@ -50,6 +51,7 @@ export function startWorkers(deps: { connection: Redis; config: Config; logger: 
       log.warn({ jobId }, 'job stalled; it will be redone');
     });
     worker.on('completed', (job, result) => {
+      noteActivity();
       deps.metrics.jobsCompleted.inc({ queue: spec.queue });
       log.debug({ jobId: job.id, result }, 'job completed');
     });
