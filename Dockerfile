@@ -28,7 +28,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 #    No tsx, no tools/, no test/.
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/data MALLOC_ARENA_MAX=2
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/data MALLOC_ARENA_MAX=1
 RUN mkdir -p /data && chown node:node /data
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -11,17 +11,17 @@ import type { Logger } from './logger.js';
  * at all: a bot that handled a few hundred messages sat at ~200 MB for minutes where ~150 MB is live.
  * So a light look every second: once a look finds that the bot has done no work for anyone since the
  * last (noteActivity) and that its event loop was nearly idle, and the heap has grown since the last
- * release, a full collection runs (a few milliseconds to tens on this heap), and two more over the
- * next few seconds (V8 returns pages over a few collections of a quiet heap); then none until the
+ * release, a full collection runs (a few milliseconds to tens on this heap), and three more over the
+ * next seven seconds (V8 returns pages over a few collections of a quiet heap); then none until the
  * heap grows again. A bot at work, even at one report a second, is never paused for it.
  */
 
 /**
  * The looks between the collections of one release, after the first. V8 gives old-space pages back
  * as sweeping ends, after a collection, and shrinks the young generation only at a collection that
- * sees allocation low over the last five seconds: the last one comes well after work stopped.
+ * sees allocation low over the last five seconds: the last ones come well after work stopped.
  */
-const ROUND_GAPS = [1, 3];
+const ROUND_GAPS = [1, 3, 3];
 
 let activity = 0;
 
