@@ -28,7 +28,8 @@ import { createDigestProcessor } from './workers/digest.worker.js';
 import { createOutboxFailureHandler, createOutboxProcessor } from './workers/outbox.worker.js';
 import { createRemindersProcessor } from './workers/reminders.worker.js';
 import { createSweepProcessor } from './workers/sweep.worker.js';
-import { createUpdatesFailureHandler, createUpdatesProcessor } from './workers/updates.worker.js';
+import { noteActivity } from './memory.js';
+import { createUpdatesFailureHandler, createUpdatesProcessor, LocalUpdates } from './workers/updates.worker.js';
 
 export interface AppOptions {
   config: Config;
@@ -151,6 +152,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   let workers: RunningWorkers | null = null;
   let queues: Queues | null = null;
   let sentMarks: SentMarks | null = null;
+  let local: LocalUpdates | null = null;
   const pollers = runIngress ? platforms.plugins.flatMap((p) => (p.poller ? [p.poller] : [])) : [];
   /** Ordered shutdown: stop taking work, finish what is running (capped), then close connections. */
   const stop = async () => {
@@ -158,6 +160,8 @@ export async function startApp(opts: AppOptions): Promise<App> {
     shuttingDown = true;
     await Promise.all(pollers.map((p) => p.stop()));
     await server.close().catch(() => undefined);
+    // Updates being handled here finish first (their rows are stored: the sweep has any cut short).
+    await local?.drain();
     await workers?.close();
     await sentMarks?.close();
     await Promise.all(platforms.plugins.map((p) => p.stop().catch(() => undefined)));
@@ -215,12 +219,17 @@ export async function startApp(opts: AppOptions): Promise<App> {
         { queue: QUEUE.reminders, processor: createRemindersProcessor({ prisma: db.prisma, config, settings, logger, queues: q, channels: platforms, clock }), concurrency: 1 },
         { queue: QUEUE.digest, processor: createDigestProcessor({ prisma: db.prisma, channels: platforms, settings, logger, queues: q, clock }), concurrency: 1 },
       ]);
+      // With ingress here too, updates are handled as they are stored while a run is free.
+      if (runIngress && config.UPDATE_LOCAL_RUNS > 0) local = new LocalUpdates(updatesDeps, config.UPDATE_LOCAL_RUNS, () => {
+          noteActivity();
+          metrics.updatesLocal.inc();
+        });
       await retry('job schedulers', logger, () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS), 10, signal);
       // A FLUSHALL, or a Redis that lost its data, takes the schedulers with it: put them back regularly.
       workers.every(2 * config.SWEEP_EVERY_MS, 'job schedulers', () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS));
     }
 
-    inboxes = new Map(platforms.plugins.map((p) => [p.platform, createInbox({ prisma: db.prisma, queues: q, logger }, p.platform)]));
+    inboxes = new Map(platforms.plugins.map((p) => [p.platform, createInbox({ prisma: db.prisma, queues: q, logger, local }, p.platform)]));
 
     if (runIngress) {
       for (const plugin of platforms.plugins) {

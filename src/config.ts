@@ -121,6 +121,8 @@ const ConfigSchema = z
     JOB_LOCK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).default(30_000)),
     /** How long a chat's later updates wait behind an earlier one that failed and is being retried. */
     UPDATE_FAILED_HOLD_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(5_000)),
+    /** Updates handled in the receiving process itself while it has a run free (ROLE=all only; 0: all through the queue). */
+    UPDATE_LOCAL_RUNS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(64).default(4)),
     // Failing messages and abuse limits.
     /** A message still failing this long after its first failure is parked: retried, but no longer ahead of its chat's later messages. */
     SEND_PARK_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60_000)),

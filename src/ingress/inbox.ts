@@ -8,6 +8,11 @@ import { noteActivity } from '../memory.js';
 
 export type AcceptResult = 'accepted' | 'duplicate';
 
+/** Handles stored updates in this process while it can (workers/updates.worker.ts LocalUpdates): returns those left for the queue. */
+export interface LocalRuns {
+  take(ids: readonly bigint[]): bigint[];
+}
+
 /** An update that passed the ingress check of its platform (each plug-in's update.ts): clean, and keyed by its chat. */
 export interface CheckedUpdate {
   updateId: string;
@@ -56,7 +61,7 @@ interface Waiting {
  * refuses for a reason retrying cannot fix (one update it cannot store) is stored one by one, so
  * only that update is refused; one it cannot reach fails every request in it, to be resent.
  */
-export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }, platform: Platform): Inbox {
+export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger; local?: LocalRuns | null }, platform: Platform): Inbox {
   /**
    * Stores one update (a batch of one, a resend, the rows of a refused batch): the row, or the
    * stored row of a stale duplicate (to enqueue again), or null for a duplicate.
@@ -91,8 +96,11 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger }
   const storeOne = async (update: CheckedUpdate) => finishOne(update, await insertOne(update));
 
   async function enqueue(ids: bigint[]): Promise<void> {
+    // Those this process can handle now need no job (LocalUpdates); the rest go to the queue.
+    const queued = deps.local ? deps.local.take(ids) : ids;
+    if (queued.length === 0) return;
     try {
-      await deps.queues.enqueueUpdates(ids);
+      await deps.queues.enqueueUpdates(queued);
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message, platform, count: ids.length }, 'updates stored but not enqueued; the sweep will enqueue them');
     }

@@ -79,16 +79,17 @@ export class Queues {
     return outboxJobId(this.database, outboxId);
   }
 
-  /** Enqueues stored updates in one round trip (a job each; the job id makes a repeat a no-op). */
-  async enqueueUpdates(inboundIds: readonly bigint[]): Promise<void> {
-    if (inboundIds.length === 1) return this.enqueueUpdate(inboundIds[0]!);
+  /** Enqueues stored updates in one round trip (a job each; the job id makes a repeat a no-op), due after `delay` ms. */
+  async enqueueUpdates(inboundIds: readonly bigint[], delay = 0): Promise<void> {
+    if (inboundIds.length === 1) return this.enqueueUpdate(inboundIds[0]!, delay);
     if (inboundIds.length === 0) return;
-    await this.updates.addBulk(inboundIds.map((id) => ({ name: JOB.processUpdate, data: { inboundId: id.toString() } satisfies UpdateJob, opts: { jobId: this.updateJobId(id) } })));
+    const opts = (id: bigint) => ({ jobId: this.updateJobId(id), ...(delay > 0 ? { delay } : {}) });
+    await this.updates.addBulk(inboundIds.map((id) => ({ name: JOB.processUpdate, data: { inboundId: id.toString() } satisfies UpdateJob, opts: opts(id) })));
   }
 
-  async enqueueUpdate(inboundId: bigint): Promise<void> {
+  async enqueueUpdate(inboundId: bigint, delay = 0): Promise<void> {
     const data: UpdateJob = { inboundId: inboundId.toString() };
-    await this.updates.add(JOB.processUpdate, data, { jobId: this.updateJobId(inboundId) });
+    await this.updates.add(JOB.processUpdate, data, { jobId: this.updateJobId(inboundId), ...(delay > 0 ? { delay } : {}) });
   }
 
   /**

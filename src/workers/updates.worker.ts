@@ -51,6 +51,8 @@ interface BatchOutcome {
   rows: CreatedRow[];
   wakeups: Date[];
   processed: bigint[];
+  /** Updates of the batch closed with their error (set aside, in transactions of their own). */
+  closed: bigint[];
 }
 
 /** An update of a batch failed: the batch's transaction is rolled back whole (there are no savepoints). */
@@ -86,10 +88,10 @@ function chatKeyOfRow(deps: UpdatesDeps, row: { platform: Platform; chatKey: str
  * processed and does nothing. Messages are enqueued only after the commit.
  *
  * Failures are classified once (db/errors.ts). A retryable one (database unavailable, timeout,
- * conflict) is thrown for BullMQ to retry with backoff. Any other fails the same way every time: the
+ * conflict) is tried again later (BullMQ's backoff). Any other fails the same way every time: the
  * row is marked processed with the error, the sender is told, and the chat moves on at once.
  */
-export function createUpdatesProcessor(deps: UpdatesDeps) {
+function createBatchHandler(deps: UpdatesDeps) {
   const clock = deps.clock ?? (() => new Date());
   const failedHoldMs = deps.failedHoldMs ?? FAILED_HOLD_MS;
   const batchSize = Math.max(1, deps.batchSize ?? UPDATE_BATCH);
@@ -131,11 +133,14 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
    * should that fail for a batch of several, whose message it was is not known, and the job's own
    * update runs again alone.
    */
-  async function handleBatch(ownId: bigint): Promise<BatchOutcome> {
+  async function handleBatch(ownId: bigint, preferred: readonly bigint[] = []): Promise<BatchOutcome> {
     let alone = false;
+    const closedOthers: bigint[] = [];
     for (let round = 0; ; round++) {
       try {
-        return await claimAndHandle(ownId, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1);
+        const outcome = await claimAndHandle(ownId, alone ? [] : preferred, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1);
+        outcome.closed.push(...closedOthers);
+        return outcome;
       } catch (err) {
         if (err instanceof FlushFailure && !alone) {
           alone = true;
@@ -146,7 +151,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         const retryable = classifyFailure(err.cause) === 'retryable';
         if (err.row.id === ownId) {
           // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
-          if (retryable) return { own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [] };
+          if (retryable) return { own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [], closed: [] };
           return closeAlone(ownId, err.cause);
         }
         if (retryable) {
@@ -155,6 +160,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         } else {
           const closed = await closeAlone(err.row.id, err.cause);
           await deps.queues.enqueueOutbox(closed.rows);
+          if (closed.own === 'failed') closedOthers.push(err.row.id);
         }
       }
     }
@@ -166,23 +172,25 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
       const rows = await tx.$queryRaw<ClaimedRow[]>`
         SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error" FROM "InboundUpdate"
         WHERE "id" = ${id} AND "processedAt" IS NULL FOR UPDATE`;
-      const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [] };
+      const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [], closed: [] };
       if (rows[0]) await closeFailed(tx, { ...rows[0], id: BigInt(rows[0].id) }, cause, outcome);
       return outcome;
     });
   }
 
-  async function claimAndHandle(ownId: bigint, limit: number): Promise<BatchOutcome> {
+  async function claimAndHandle(ownId: bigint, preferred: readonly bigint[], limit: number): Promise<BatchOutcome> {
     return deps.prisma.$transaction(async (tx) => {
       // The batch, locked, each row with the earliest unhandled update of its chat outside the batch
-      // (within its hold time): one statement.
+      // (within its hold time): one statement. The job's own update and those it was handed with
+      // come first, then the oldest others nobody has tried yet.
       const now = Date.now();
+      const first = [ownId, ...preferred].map(String);
       const claimed = await tx.$queryRaw<(ClaimedRow & { earlier: bigint | null })[]>`
         WITH "claimed" AS (
           SELECT "id", "platform", "chatKey", "payload", "error"
           FROM "InboundUpdate"
-          WHERE "processedAt" IS NULL AND ("id" = ${ownId} OR ("attempts" = 0 AND "error" IS NULL))
-          ORDER BY ("id" = ${ownId}) DESC, "id" ASC
+          WHERE "processedAt" IS NULL AND ("id" = ANY(${first}::bigint[]) OR ("attempts" = 0 AND "error" IS NULL))
+          ORDER BY ("id" = ANY(${first}::bigint[])) DESC, "id" ASC
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED)
         SELECT c."id", c."platform"::text AS "platform", c."chatKey", c."payload", c."error",
@@ -197,7 +205,7 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
         r.id = BigInt(r.id);
         r.earlier = r.earlier === null ? null : BigInt(r.earlier);
       }
-      const outcome: BatchOutcome = { own: claimed.some((r) => r.id === ownId) ? 'processed' : 'not-claimed', rows: [], wakeups: [], processed: [], ownError: null };
+      const outcome: BatchOutcome = { own: claimed.some((r) => r.id === ownId) ? 'processed' : 'not-claimed', rows: [], wakeups: [], processed: [], closed: [], ownError: null };
       if (claimed.length === 0) return outcome;
       claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
 
@@ -267,15 +275,37 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
     });
   }
 
+  return { handleBatch, batchSize };
+}
+
+/** After a batch committed: its messages enqueued, reminder rounds woken, the jobs it made needless removed. */
+async function afterBatch(deps: UpdatesDeps, outcome: BatchOutcome, jobless: ReadonlySet<bigint>): Promise<void> {
+  await deps.queues.enqueueOutbox(outcome.rows);
+  await deps.queues.scheduleReminderTicks(outcome.wakeups);
+  // The other updates this batch handled need no job of their own any more.
+  const others = outcome.processed.filter((p) => !jobless.has(p));
+  if (others.length) await Promise.all(others.map((p) => deps.queues.updates.remove(deps.queues.updateJobId(p)).catch(() => 0)));
+}
+
+/** Records a failed try on the update's row (its chat's later updates wait FAILED_HOLD_MS behind it, batches leave it to its job). */
+function recordFailure(deps: UpdatesDeps, id: bigint, err: unknown, final: boolean): Promise<unknown> {
+  return deps.prisma.inboundUpdate
+    .update({ where: { id }, data: { attempts: { increment: 1 }, error: `${final ? 'gave up: ' : ''}${describeFailure(err)}`.slice(0, 1000) } })
+    .catch(() => undefined);
+}
+
+/**
+ * The job of one stored update (see createBatchHandler). A batch also handles other updates: their
+ * jobs are removed. An update whose chat has an earlier one still to run comes back shortly (not an
+ * attempt); a retryable failure is thrown for BullMQ's backoff.
+ */
+export function createUpdatesProcessor(deps: UpdatesDeps) {
+  const { handleBatch } = createBatchHandler(deps);
   return async function processUpdate(job: Job, token?: string): Promise<string> {
     const { inboundId } = UpdateJob.parse(job.data);
     const id = BigInt(inboundId);
     const outcome = await handleBatch(id);
-    await deps.queues.enqueueOutbox(outcome.rows);
-    await deps.queues.scheduleReminderTicks(outcome.wakeups);
-    // The other updates this batch handled need no job of their own any more.
-    const others = outcome.processed.filter((p) => p !== id);
-    if (others.length) await Promise.all(others.map((p) => deps.queues.updates.remove(deps.queues.updateJobId(p)).catch(() => 0)));
+    await afterBatch(deps, outcome, new Set([id]));
     if (outcome.own === 'retry') throw outcome.ownError;
     let status: string = outcome.own;
     if (outcome.own === 'not-claimed') {
@@ -292,15 +322,100 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
   };
 }
 
+/** How long an update the local run could not finish waits for its job: its chat's turn, or a retry. */
+const LOCAL_WAIT_MS = 150;
+const LOCAL_RETRY_MS = 1_000;
+
+/**
+ * Updates run in this process, straight from the inbox, while it has a run free (ROLE=all): no job
+ * to add, fetch and finish, and no hop through Redis between storing an update and handling it. A
+ * run takes a group of updates stored together (up to a batch) as its own. Whatever a run does not
+ * finish — a chat's earlier update still to run, a failure to retry, the database away — gets its
+ * job then, as if it had gone to the queue first (a retry with BullMQ's backoff). Should the process
+ * die mid-run, the rows are stored and unprocessed with no job: the sweep enqueues them (the same
+ * net as for a job Redis lost). Updates beyond the free runs go to the queue, where every worker
+ * process shares them.
+ */
+export class LocalUpdates {
+  private readonly running = new Set<Promise<void>>();
+  private readonly handleBatch: ReturnType<typeof createBatchHandler>['handleBatch'];
+  private readonly groupSize: number;
+  private closed = false;
+
+  constructor(
+    private readonly deps: UpdatesDeps,
+    /** Runs at once, at most (0: every update goes to the queue). */
+    private readonly slots: number,
+    private readonly onDone: () => void = () => undefined,
+  ) {
+    const handler = createBatchHandler(deps);
+    this.handleBatch = handler.handleBatch;
+    this.groupSize = handler.batchSize;
+  }
+
+  /** Runs in the free runs what fits (in groups of stored order); returns the ids left for the queue. */
+  take(ids: readonly bigint[]): bigint[] {
+    let free = this.closed ? 0 : this.slots - this.running.size;
+    let at = 0;
+    for (; free > 0 && at < ids.length; free--, at += this.groupSize) {
+      const group = ids.slice(at, at + this.groupSize);
+      const run: Promise<void> = this.run(group).finally(() => this.running.delete(run));
+      this.running.add(run);
+    }
+    return ids.slice(at);
+  }
+
+  /** Stops taking updates and waits for the runs under way (at most `capMs`). */
+  async drain(capMs = 10_000): Promise<void> {
+    this.closed = true;
+    const timer = new Promise<void>((r) => setTimeout(r, capMs).unref());
+    await Promise.race([Promise.allSettled([...this.running]), timer]);
+  }
+
+  private async run(group: bigint[]): Promise<void> {
+    const [own, ...preferred] = group as [bigint, ...bigint[]];
+    const deps = this.deps;
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.handleBatch(own, preferred);
+    } catch (err) {
+      // Nothing was kept (the transaction rolled back): the queue tries them all again, with its backoff.
+      deps.logger.warn({ err: describeFailure(err), count: group.length }, 'updates could not be handled here; queued for a retry');
+      await this.enqueue(group, LOCAL_RETRY_MS);
+      return;
+    }
+    try {
+      await afterBatch(deps, outcome, new Set(group));
+      const settled = new Set([...outcome.processed, ...outcome.closed]);
+      if (outcome.own === 'failed') settled.add(own);
+      if (outcome.own === 'retry') {
+        settled.add(own);
+        await recordFailure(deps, own, outcome.ownError, false);
+        await this.enqueue([own], LOCAL_RETRY_MS);
+      }
+      // Waiting for an earlier update of their chat, set aside, or held by another batch: their jobs look again.
+      await this.enqueue(group.filter((id) => !settled.has(id)), LOCAL_WAIT_MS);
+    } finally {
+      this.onDone();
+    }
+  }
+
+  private async enqueue(ids: readonly bigint[], delay: number): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.deps.queues.enqueueUpdates(ids, delay);
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message, count: ids.length }, 'updates not finished here and not enqueued; the sweep will enqueue them');
+    }
+  }
+}
+
 /** When BullMQ gives up on an update, the error is kept on the inbox row for admins to see. */
 export function createUpdatesFailureHandler(deps: UpdatesDeps) {
   return async (job: Job | undefined, err: Error) => {
     if (!job) return;
     const parsed = UpdateJob.safeParse(job.data);
     if (!parsed.success) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-    await deps.prisma.inboundUpdate
-      .update({ where: { id: BigInt(parsed.data.inboundId) }, data: { attempts: { increment: 1 }, error: `${final ? 'gave up: ' : ''}${describeFailure(err)}`.slice(0, 1000) } })
-      .catch(() => undefined);
+    await recordFailure(deps, BigInt(parsed.data.inboundId), err, job.attemptsMade >= (job.opts.attempts ?? 1));
   };
 }

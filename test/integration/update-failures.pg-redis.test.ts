@@ -91,11 +91,8 @@ describe('updates whose handling fails (PostgreSQL + Redis + Bot API emulator)',
     const sorry = await eventually(async () => emu.botMessages(commune).slice(before).find((m) => /Xin lỗi, không xử lý được yêu cầu này/.test(m.text ?? '')), 'apology');
     expect(sorry.reply_to_message?.message_id).toBe(bad.message.message_id);
     expect(await h.app.db.prisma.ticket.count()).toBe(tickets);
-    const job = await eventually(async () => {
-      const j = await h.app.queues.updates.getJob(h.app.queues.updateJobId(failed.id));
-      return j && (await j.getState()) === 'completed' ? j : undefined;
-    }, 'job completed');
-    expect(job.returnvalue).toBe('failed');
+    // Handled where it was received (ROLE=all, a run free): closed there, with no job to retry it.
+    expect(await h.app.queues.updates.getJob(h.app.queues.updateJobId(failed.id))).toBeUndefined();
   });
 
   it('a forged "Chuyển sở" press naming no department is answered and does not hold the support group', async () => {

@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminDirectory } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
+import { createInbox, type CheckedUpdate } from '../../src/ingress/inbox.js';
+import { createLogger } from '../../src/logger.js';
+import { TelegramChannel } from '../../src/platforms/telegram/channel.js';
+import { chatIdOfUpdate, failureReplyTarget } from '../../src/platforms/telegram/inbound.js';
+import { PlatformRegistry, type PlatformPlugin } from '../../src/platforms/plugin.js';
+import { Queues } from '../../src/queues/queues.js';
+import { defaultSettings } from '../../src/settings.js';
+import { LocalUpdates } from '../../src/workers/updates.worker.js';
+import { REDIS_TEST_URL } from '../support/pg.js';
+import { deleteRedisPrefix } from '../support/test-app.js';
+import { openTestDatabase, type OpenedTestDatabase } from '../support/test-db.js';
+
+// Updates handled in the receiving process, straight from the inbox (ROLE=all): no job for what it
+// finishes, a job for what it does not (a chat's earlier update first, a failure to retry, the
+// database away), the queue for what exceeds its free runs, and shutdown waiting for its runs.
+
+describe('updates handled in the receiving process (PostgreSQL + Redis)', () => {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const logger = createLogger('silent');
+  let opened: OpenedTestDatabase | undefined;
+  let redis: Redis;
+  let queues: Queues;
+  let nextId = 5_000;
+  /** How often the plug-in read each update (its text): a handled update is read once per try. */
+  let reads: Map<string, number>;
+
+  const update = (chat: number, text: string): CheckedUpdate => {
+    const id = nextId++;
+    return { updateId: String(id), chatKey: String(chat), payload: { update_id: id, message: { message_id: id, date: 0, chat: { id: chat, type: 'group', title: 'Xã C' }, from: { id: 7, is_bot: false, first_name: 'An' }, text } } };
+  };
+  /**
+   * A Telegram plug-in whose reading of an update is scripted by its text: "[độc]" fails for good,
+   * "[bận]" fails in a way retrying fixes; anything else is an update kind the bot ignores (marked
+   * processed).
+   */
+  const plugin: PlatformPlugin = {
+    platform: 'telegram',
+    channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
+    toInbound: (payload) => {
+      const text = (payload as { message: { text: string } }).message.text;
+      reads.set(text, (reads.get(text) ?? 0) + 1);
+      if (text.startsWith('[độc]')) throw new TypeError('poison');
+      if (text.startsWith('[bận]')) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+      return null;
+    },
+    chatOf: chatIdOfUpdate,
+    failureTarget: failureReplyTarget,
+    init: async () => undefined,
+    start: async () => undefined,
+    stop: async () => undefined,
+    describe: () => ({}),
+  };
+  const config = parseConfig({});
+  const local = (slots: number, opts: { prisma?: Db; batchSize?: number; onDone?: () => void } = {}) =>
+    new LocalUpdates(
+      { prisma: opts.prisma ?? opened!.db.prisma, logger, queues, platforms: new PlatformRegistry([plugin]), core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) }, batchSize: opts.batchSize },
+      slots,
+      opts.onDone,
+    );
+  const row = (u: CheckedUpdate) => opened!.db.prisma.inboundUpdate.findUniqueOrThrow({ where: { platform_updateId: { platform: 'telegram', updateId: u.updateId } } });
+  const jobState = async (id: bigint) => (await queues.updates.getJob(queues.updateJobId(id)))?.getState() ?? 'none';
+
+  beforeAll(async () => {
+    opened = await openTestDatabase();
+    redis = new Redis(REDIS_TEST_URL, { maxRetriesPerRequest: 1 });
+    queues = new Queues(redis, prefix, logger);
+  });
+  afterAll(async () => {
+    await queues?.close();
+    redis?.disconnect();
+    await deleteRedisPrefix(prefix);
+    await opened?.close();
+  });
+
+  it('handles an update as it is stored, once, with no job in Redis', async () => {
+    reads = new Map();
+    let done = 0;
+    const runs = local(2, { onDone: () => done++ });
+    const inbox = createInbox({ prisma: opened!.db.prisma, queues, logger, local: runs }, 'telegram');
+    const u = update(-601, 'ngay tại chỗ');
+    expect(await inbox.accept(u)).toBe('accepted');
+    await runs.drain();
+    const stored = await row(u);
+    expect(stored.processedAt).not.toBeNull();
+    expect(stored.error).toBeNull();
+    expect(reads.get('ngay tại chỗ')).toBe(1);
+    expect(done).toBe(1);
+    expect(await jobState(stored.id)).toBe('none');
+    // A resend is a duplicate: nothing runs again.
+    expect(await inbox.accept(u)).toBe('duplicate');
+    expect(reads.get('ngay tại chỗ')).toBe(1);
+  });
+
+  it('takes what its free runs hold, a batch each, and leaves the rest to the queue', async () => {
+    reads = new Map();
+    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
+    const updates = Array.from({ length: 5 }, (_, i) => update(-610 - i, `nhóm ${i}`));
+    for (const u of updates) await plain.accept(u);
+    const ids = await Promise.all(updates.map(async (u) => (await row(u)).id));
+    await queues.updates.remove(queues.updateJobId(ids[0]!));
+    await queues.updates.remove(queues.updateJobId(ids[1]!));
+    const runs = local(1, { batchSize: 2 });
+    expect(runs.take(ids)).toEqual(ids.slice(2));
+    // While its one run is busy, everything goes to the queue.
+    expect(runs.take(ids.slice(2))).toEqual(ids.slice(2));
+    await runs.drain();
+    for (const id of ids.slice(0, 2)) expect((await opened!.db.prisma.inboundUpdate.findUniqueOrThrow({ where: { id } })).processedAt).not.toBeNull();
+    for (const id of ids.slice(2)) {
+      expect((await opened!.db.prisma.inboundUpdate.findUniqueOrThrow({ where: { id } })).processedAt).toBeNull();
+      expect(await jobState(id)).toBe('waiting');
+    }
+    // After shutdown began it takes nothing.
+    expect(runs.take(ids.slice(2))).toEqual(ids.slice(2));
+  });
+
+  it("a chat's later update waits for its earlier one: it gets a job, due shortly, and is not handled out of turn", async () => {
+    reads = new Map();
+    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
+    const earlier = update(-620, 'trước');
+    await plain.accept(earlier);
+    const earlierId = (await row(earlier)).id;
+    // The earlier update is being handled by another batch (its row locked) while the later one comes.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = opened!.db.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT "id" FROM "InboundUpdate" WHERE "id" = ${earlierId} FOR UPDATE`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    const runs = local(2);
+    const later = update(-620, 'sau');
+    const inbox = createInbox({ prisma: opened!.db.prisma, queues, logger, local: runs }, 'telegram');
+    expect(await inbox.accept(later)).toBe('accepted');
+    await runs.drain();
+    release();
+    await holder;
+    const laterRow = await row(later);
+    expect(laterRow.processedAt).toBeNull();
+    expect(laterRow.attempts).toBe(0);
+    expect(reads.get('sau')).toBeUndefined();
+    expect(await jobState(laterRow.id)).toBe('delayed');
+  });
+
+  it('a failure retrying can fix is recorded on the row and its job is due after a second; one that cannot is closed, with no job', async () => {
+    reads = new Map();
+    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
+    const busy = update(-630, '[bận] thử lại');
+    const poison = update(-631, '[độc] hỏng hẳn');
+    for (const u of [busy, poison]) {
+      await plain.accept(u);
+      await queues.updates.remove(queues.updateJobId((await row(u)).id));
+    }
+    // One after the other (a run's batch may take the other update too).
+    for (const u of [busy, poison]) {
+      const runs = local(1);
+      expect(runs.take([(await row(u)).id])).toEqual([]);
+      await runs.drain();
+    }
+    const busyRow = await row(busy);
+    expect(busyRow.processedAt).toBeNull();
+    expect(busyRow.attempts).toBe(1);
+    expect(busyRow.error).toMatch(/40001|serialize/);
+    const job = (await queues.updates.getJob(queues.updateJobId(busyRow.id)))!;
+    expect(await job.getState()).toBe('delayed');
+    expect(job.opts.delay).toBe(1_000);
+    const poisonRow = await row(poison);
+    expect(poisonRow.processedAt).not.toBeNull();
+    expect(poisonRow.error).toMatch(/^failed: TypeError/);
+    expect(await jobState(poisonRow.id)).toBe('none');
+    expect(await opened!.db.prisma.outboundMessage.count({ where: { chatExternalId: '-631', purpose: 'update-failed' } })).toBe(1);
+  });
+
+  it('with the database away, the updates go to the queue to be retried, and nothing is thrown', async () => {
+    reads = new Map();
+    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
+    const u = update(-640, 'cơ sở dữ liệu vắng');
+    await plain.accept(u);
+    const id = (await row(u)).id;
+    await queues.updates.remove(queues.updateJobId(id));
+    const away = openDatabase({ databaseUrl: 'postgresql://postgres@127.0.0.1:9/nowhere?connect_timeout=2', dataDir: '' });
+    try {
+      const runs = local(1, { prisma: away.prisma });
+      expect(runs.take([id])).toEqual([]);
+      await runs.drain();
+    } finally {
+      await away.close().catch(() => undefined);
+    }
+    expect((await row(u)).processedAt).toBeNull();
+    const job = (await queues.updates.getJob(queues.updateJobId(id)))!;
+    expect(await job.getState()).toBe('delayed');
+  });
+
+  it('shutdown waits for the runs under way', async () => {
+    reads = new Map();
+    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
+    const u = update(-650, 'đang chạy khi tắt');
+    await plain.accept(u);
+    const id = (await row(u)).id;
+    await queues.updates.remove(queues.updateJobId(id));
+    // The inbox table is locked by another transaction until `open`: the run's claim waits for it.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = opened!.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`;
+      locked();
+      await gate;
+    }, { timeout: 20_000 });
+    await isLocked;
+    const runs = local(1);
+    expect(runs.take([id])).toEqual([]);
+    let drained = false;
+    const draining = runs.drain().then(() => (drained = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(drained).toBe(false);
+    open();
+    await holder;
+    await draining;
+    expect((await row(u)).processedAt).not.toBeNull();
+    expect(reads.get('đang chạy khi tắt')).toBe(1);
+  });
+});
