@@ -359,7 +359,10 @@ export class LocalUpdates {
     let at = 0;
     for (; free > 0 && at < ids.length; free--, at += this.groupSize) {
       const group = ids.slice(at, at + this.groupSize);
-      const run: Promise<void> = this.run(group).finally(() => this.running.delete(run));
+      const run: Promise<void> = this.run(group)
+        // Its failures are handled inside (the rows are stored either way): this is only so nothing escapes.
+        .catch((err: unknown) => this.deps.logger.error({ err: describeFailure(err), count: group.length }, 'update run failed; the sweep will enqueue what it left'))
+        .finally(() => this.running.delete(run));
       this.running.add(run);
     }
     return ids.slice(at);
