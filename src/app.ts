@@ -220,10 +220,12 @@ export async function startApp(opts: AppOptions): Promise<App> {
         { queue: QUEUE.digest, processor: createDigestProcessor({ prisma: db.prisma, channels: platforms, settings, logger, queues: q, clock }), concurrency: 1 },
       ]);
       // With ingress here too, updates are handled as they are stored while a run is free.
-      if (runIngress && config.UPDATE_LOCAL_RUNS > 0) local = new LocalUpdates(updatesDeps, config.UPDATE_LOCAL_RUNS, () => {
+      if (runIngress && config.UPDATE_LOCAL_RUNS > 0) {
+        local = new LocalUpdates(updatesDeps, config.UPDATE_LOCAL_RUNS, () => {
           noteActivity();
           metrics.updatesLocal.inc();
         });
+      }
       await retry('job schedulers', logger, () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS), 10, signal);
       // A FLUSHALL, or a Redis that lost its data, takes the schedulers with it: put them back regularly.
       workers.every(2 * config.SWEEP_EVERY_MS, 'job schedulers', () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS));

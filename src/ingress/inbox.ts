@@ -102,7 +102,7 @@ export function createInbox(deps: { prisma: Db; queues: Queues; logger: Logger; 
     try {
       await deps.queues.enqueueUpdates(queued);
     } catch (err) {
-      deps.logger.warn({ err: (err as Error).message, platform, count: ids.length }, 'updates stored but not enqueued; the sweep will enqueue them');
+      deps.logger.warn({ err: (err as Error).message, platform, count: queued.length }, 'updates stored but not enqueued; the sweep will enqueue them');
     }
   }
 

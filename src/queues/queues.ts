@@ -28,6 +28,9 @@ export const PRIORITY_OPS: ReadonlySet<string> = new Set(['card', 'summary']);
 /** How long a scheduled reminder round is trusted to be in Redis before it is asked for again. */
 const TICK_REMEMBERED_MS = 60_000;
 
+/** An update's first retry comes this long after a failure (BullMQ's exponential backoff from there). */
+export const UPDATE_RETRY_MS = 1_000;
+
 const keep = { removeOnComplete: { age: 24 * 3600, count: 5_000 }, removeOnFail: { age: 14 * 24 * 3600 } } satisfies JobsOptions;
 
 /** Producers for every queue, sharing one fail-fast Redis connection. */
@@ -48,7 +51,7 @@ export class Queues {
     private readonly clock: () => Date = () => new Date(),
   ) {
     const opts = { connection, prefix };
-    this.updates = new Queue(QUEUE.updates, { ...opts, defaultJobOptions: { ...keep, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } } });
+    this.updates = new Queue(QUEUE.updates, { ...opts, defaultJobOptions: { ...keep, attempts: 8, backoff: { type: 'exponential', delay: UPDATE_RETRY_MS } } });
     this.outbox = new Queue(QUEUE.outbox, { ...opts, defaultJobOptions: { ...keep, attempts: 12, backoff: { type: 'exponential', delay: 2_000 } } });
     this.maintenance = new Queue(QUEUE.maintenance, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } } });
     // A digest that failed (database down at 07:30) is retried for about half an hour; the DigestRun key keeps it to one per day.
@@ -83,8 +86,8 @@ export class Queues {
   async enqueueUpdates(inboundIds: readonly bigint[], delay = 0): Promise<void> {
     if (inboundIds.length === 1) return this.enqueueUpdate(inboundIds[0]!, delay);
     if (inboundIds.length === 0) return;
-    const opts = (id: bigint) => ({ jobId: this.updateJobId(id), ...(delay > 0 ? { delay } : {}) });
-    await this.updates.addBulk(inboundIds.map((id) => ({ name: JOB.processUpdate, data: { inboundId: id.toString() } satisfies UpdateJob, opts: opts(id) })));
+    const due = delay > 0 ? { delay } : {};
+    await this.updates.addBulk(inboundIds.map((id) => ({ name: JOB.processUpdate, data: { inboundId: id.toString() } satisfies UpdateJob, opts: { jobId: this.updateJobId(id), ...due } })));
   }
 
   async enqueueUpdate(inboundId: bigint, delay = 0): Promise<void> {

@@ -6,7 +6,7 @@ import { createTranslator, isLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { OutboxBuffer, OutboxWriter, type CreatedRow } from '../core/outbox-writer.js';
 import { UpdateJob } from '../queues/names.js';
-import type { Queues } from '../queues/queues.js';
+import { UPDATE_RETRY_MS, type Queues } from '../queues/queues.js';
 import { handleInbound, type CoreDeps } from '../core/inbound.js';
 import type { FailureReplyTarget, PlatformRegistry } from '../platforms/plugin.js';
 
@@ -29,6 +29,9 @@ export interface UpdatesDeps {
 const ORDER_WAIT_MS = 30_000;
 /** How long it waits behind one that failed and is backing off: retries must not hold a chat up. */
 export const FAILED_HOLD_MS = 5_000;
+
+/** How soon an update whose chat has an earlier one still to run looks again (not an attempt). */
+const TURN_WAIT_MS = 150;
 
 /** Updates handled together in one transaction, at most. */
 const UPDATE_BATCH = 16;
@@ -135,12 +138,15 @@ function createBatchHandler(deps: UpdatesDeps) {
    */
   async function handleBatch(ownId: bigint, preferred: readonly bigint[] = []): Promise<BatchOutcome> {
     let alone = false;
+    // Others set aside and closed on the way: whatever the outcome, they are settled.
     const closedOthers: bigint[] = [];
+    const settle = (outcome: BatchOutcome) => {
+      outcome.closed.push(...closedOthers);
+      return outcome;
+    };
     for (let round = 0; ; round++) {
       try {
-        const outcome = await claimAndHandle(ownId, alone ? [] : preferred, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1);
-        outcome.closed.push(...closedOthers);
-        return outcome;
+        return settle(await claimAndHandle(ownId, alone ? [] : preferred, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1));
       } catch (err) {
         if (err instanceof FlushFailure && !alone) {
           alone = true;
@@ -151,8 +157,8 @@ function createBatchHandler(deps: UpdatesDeps) {
         const retryable = classifyFailure(err.cause) === 'retryable';
         if (err.row.id === ownId) {
           // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
-          if (retryable) return { own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [], closed: [] };
-          return closeAlone(ownId, err.cause);
+          if (retryable) return settle({ own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [], closed: [] });
+          return settle(await closeAlone(ownId, err.cause));
         }
         if (retryable) {
           // Its own job tries it again; meanwhile its chat's later updates wait behind it.
@@ -315,16 +321,12 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
     }
     if (status === 'wait' && token) {
       // Not an attempt: come back shortly, after the earlier update of this chat.
-      await job.moveToDelayed(Date.now() + 150, token);
+      await job.moveToDelayed(Date.now() + TURN_WAIT_MS, token);
       throw new DelayedError();
     }
     return status;
   };
 }
-
-/** How long an update the local run could not finish waits for its job: its chat's turn, or a retry. */
-const LOCAL_WAIT_MS = 150;
-const LOCAL_RETRY_MS = 1_000;
 
 /**
  * Updates run in this process, straight from the inbox, while it has a run free (ROLE=all): no job
@@ -384,7 +386,7 @@ export class LocalUpdates {
     } catch (err) {
       // Nothing was kept (the transaction rolled back): the queue tries them all again, with its backoff.
       deps.logger.warn({ err: describeFailure(err), count: group.length }, 'updates could not be handled here; queued for a retry');
-      await this.enqueue(group, LOCAL_RETRY_MS);
+      await this.enqueue(group, UPDATE_RETRY_MS);
       return;
     }
     try {
@@ -394,10 +396,10 @@ export class LocalUpdates {
       if (outcome.own === 'retry') {
         settled.add(own);
         await recordFailure(deps, own, outcome.ownError, false);
-        await this.enqueue([own], LOCAL_RETRY_MS);
+        await this.enqueue([own], UPDATE_RETRY_MS);
       }
       // Waiting for an earlier update of their chat, set aside, or held by another batch: their jobs look again.
-      await this.enqueue(group.filter((id) => !settled.has(id)), LOCAL_WAIT_MS);
+      await this.enqueue(group.filter((id) => !settled.has(id)), TURN_WAIT_MS);
     } finally {
       this.onDone();
     }

@@ -9,15 +9,11 @@ import { applyMigrations } from '../../src/db/migrations.js';
 import { createInbox, storeOrMark, type Inbox } from '../../src/ingress/inbox.js';
 import { checkTelegramUpdate } from '../../src/platforms/telegram/update.js';
 import { createLogger } from '../../src/logger.js';
-import { chatIdOfUpdate, failureReplyTarget } from '../../src/platforms/telegram/inbound.js';
-import { TelegramChannel } from '../../src/platforms/telegram/channel.js';
-import { PlatformRegistry, type PlatformPlugin } from '../../src/platforms/plugin.js';
-import { adminDirectory } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import { defaultSettings } from '../../src/settings.js';
+import type { PlatformPlugin } from '../../src/platforms/plugin.js';
 import { Queues } from '../../src/queues/queues.js';
 import { createUpdatesProcessor } from '../../src/workers/updates.worker.js';
 import { REDIS_TEST_URL } from '../support/pg.js';
+import { updatesDepsReading } from '../support/updates-deps.js';
 import { deleteRedisPrefix } from '../support/test-app.js';
 
 // The inbox's one-statement insert and the updates worker's failure path use raw SQL: the same code
@@ -37,21 +33,7 @@ describe('the inbox and the updates worker on embedded PostgreSQL (PGlite) + Red
     message: { message_id: updateId, date: 0, chat: { id: chatId, type: 'group', title: 'Xã B' }, from: { id: 7, is_bot: false, first_name: 'An' }, text },
   });
   /** The updates worker's processor, over a Telegram plug-in that reads updates with `toInbound`. */
-  const processorReading = (toInbound: PlatformPlugin['toInbound']) => {
-    const plugin: PlatformPlugin = {
-      platform: 'telegram',
-      channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
-      toInbound,
-      chatOf: chatIdOfUpdate,
-      failureTarget: failureReplyTarget,
-      init: async () => undefined,
-      start: async () => undefined,
-      stop: async () => undefined,
-      describe: () => ({}),
-    };
-    const config = parseConfig({});
-    return createUpdatesProcessor({ prisma: db.prisma, logger, queues, platforms: new PlatformRegistry([plugin]), core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) } });
-  };
+  const processorReading = (toInbound: PlatformPlugin['toInbound']) => createUpdatesProcessor(updatesDepsReading(toInbound, { prisma: db.prisma, logger, queues }));
   const checked = (raw: unknown) => {
     const v = checkTelegramUpdate(raw);
     if (!v.ok) throw new Error(v.reason);

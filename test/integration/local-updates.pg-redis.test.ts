@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminDirectory } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import { openDatabase, type Db } from '../../src/db/client.js';
+import { openDatabase, type Db, type Tx } from '../../src/db/client.js';
 import { createInbox, type CheckedUpdate } from '../../src/ingress/inbox.js';
 import { createLogger } from '../../src/logger.js';
-import { TelegramChannel } from '../../src/platforms/telegram/channel.js';
-import { chatIdOfUpdate, failureReplyTarget } from '../../src/platforms/telegram/inbound.js';
-import { PlatformRegistry, type PlatformPlugin } from '../../src/platforms/plugin.js';
+import type { PlatformPlugin } from '../../src/platforms/plugin.js';
 import { Queues } from '../../src/queues/queues.js';
-import { defaultSettings } from '../../src/settings.js';
 import { LocalUpdates } from '../../src/workers/updates.worker.js';
 import { REDIS_TEST_URL } from '../support/pg.js';
 import { deleteRedisPrefix } from '../support/test-app.js';
 import { openTestDatabase, type OpenedTestDatabase } from '../support/test-db.js';
+import { updatesDepsReading } from '../support/updates-deps.js';
 
 // Updates handled in the receiving process, straight from the inbox (ROLE=all): no job for what it
 // finishes, a job for what it does not (a chat's earlier update first, a failure to retry, the
@@ -39,30 +35,42 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
    * "[bận]" fails in a way retrying fixes; anything else is an update kind the bot ignores (marked
    * processed).
    */
-  const plugin: PlatformPlugin = {
-    platform: 'telegram',
-    channel: new TelegramChannel({ token: '1:x', apiRoot: 'http://127.0.0.1:9', limits: { chatIntervalMs: 0, groupPerMinute: 20, globalPerSecond: 30 } }),
-    toInbound: (payload) => {
-      const text = (payload as { message: { text: string } }).message.text;
-      reads.set(text, (reads.get(text) ?? 0) + 1);
-      if (text.startsWith('[độc]')) throw new TypeError('poison');
-      if (text.startsWith('[bận]')) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
-      return null;
-    },
-    chatOf: chatIdOfUpdate,
-    failureTarget: failureReplyTarget,
-    init: async () => undefined,
-    start: async () => undefined,
-    stop: async () => undefined,
-    describe: () => ({}),
+  const toInbound: PlatformPlugin['toInbound'] = (payload) => {
+    const text = (payload as { message: { text: string } }).message.text;
+    reads.set(text, (reads.get(text) ?? 0) + 1);
+    if (text.startsWith('[độc]')) throw new TypeError('poison');
+    if (text.startsWith('[bận]')) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    return null;
   };
-  const config = parseConfig({});
   const local = (slots: number, opts: { prisma?: Db; batchSize?: number; onDone?: () => void } = {}) =>
-    new LocalUpdates(
-      { prisma: opts.prisma ?? opened!.db.prisma, logger, queues, platforms: new PlatformRegistry([plugin]), core: { config, settings: defaultSettings(), logger, admins: adminDirectory(config) }, batchSize: opts.batchSize },
-      slots,
-      opts.onDone,
+    new LocalUpdates(updatesDepsReading(toInbound, { prisma: opts.prisma ?? opened!.db.prisma, logger, queues, batchSize: opts.batchSize }), slots, opts.onDone);
+  /** Stores an update through an inbox without local runs, then removes its job: a row only the test hands on. */
+  const storedWithoutJob = async (u: CheckedUpdate) => {
+    await createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram').accept(u);
+    const id = (await row(u)).id;
+    await queues.updates.remove(queues.updateJobId(id));
+    return id;
+  };
+  /** Holds what `lock` takes in a transaction of its own until the returned release is called. */
+  const holding = async (lock: (tx: Tx) => Promise<unknown>) => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = opened!.db.prisma.$transaction(
+      async (tx) => {
+        await lock(tx);
+        locked();
+        await gate;
+      },
+      { timeout: 20_000 },
     );
+    await isLocked;
+    return async () => {
+      open();
+      await holder;
+    };
+  };
   const row = (u: CheckedUpdate) => opened!.db.prisma.inboundUpdate.findUniqueOrThrow({ where: { platform_updateId: { platform: 'telegram', updateId: u.updateId } } });
   const jobState = async (id: bigint) => (await queues.updates.getJob(queues.updateJobId(id)))?.getState() ?? 'none';
 
@@ -126,23 +134,13 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
     await plain.accept(earlier);
     const earlierId = (await row(earlier)).id;
     // The earlier update is being handled by another batch (its row locked) while the later one comes.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = opened!.db.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT "id" FROM "InboundUpdate" WHERE "id" = ${earlierId} FOR UPDATE`;
-      locked();
-      await held;
-    });
-    await isLocked;
+    const release = await holding((tx) => tx.$queryRaw`SELECT "id" FROM "InboundUpdate" WHERE "id" = ${earlierId} FOR UPDATE`);
     const runs = local(2);
     const later = update(-620, 'sau');
     const inbox = createInbox({ prisma: opened!.db.prisma, queues, logger, local: runs }, 'telegram');
     expect(await inbox.accept(later)).toBe('accepted');
     await runs.drain();
-    release();
-    await holder;
+    await release();
     const laterRow = await row(later);
     expect(laterRow.processedAt).toBeNull();
     expect(laterRow.attempts).toBe(0);
@@ -152,17 +150,13 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
 
   it('a failure retrying can fix is recorded on the row and its job is due after a second; one that cannot is closed, with no job', async () => {
     reads = new Map();
-    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
     const busy = update(-630, '[bận] thử lại');
     const poison = update(-631, '[độc] hỏng hẳn');
-    for (const u of [busy, poison]) {
-      await plain.accept(u);
-      await queues.updates.remove(queues.updateJobId((await row(u)).id));
-    }
+    const ids = [await storedWithoutJob(busy), await storedWithoutJob(poison)];
     // One after the other (a run's batch may take the other update too).
-    for (const u of [busy, poison]) {
+    for (const id of ids) {
       const runs = local(1);
-      expect(runs.take([(await row(u)).id])).toEqual([]);
+      expect(runs.take([id])).toEqual([]);
       await runs.drain();
     }
     const busyRow = await row(busy);
@@ -181,11 +175,8 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
 
   it('with the database away, the updates go to the queue to be retried, and nothing is thrown', async () => {
     reads = new Map();
-    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
     const u = update(-640, 'cơ sở dữ liệu vắng');
-    await plain.accept(u);
-    const id = (await row(u)).id;
-    await queues.updates.remove(queues.updateJobId(id));
+    const id = await storedWithoutJob(u);
     const away = openDatabase({ databaseUrl: 'postgresql://postgres@127.0.0.1:9/nowhere?connect_timeout=2', dataDir: '' });
     try {
       const runs = local(1, { prisma: away.prisma });
@@ -201,30 +192,17 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
 
   it('shutdown waits for the runs under way', async () => {
     reads = new Map();
-    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
     const u = update(-650, 'đang chạy khi tắt');
-    await plain.accept(u);
-    const id = (await row(u)).id;
-    await queues.updates.remove(queues.updateJobId(id));
-    // The inbox table is locked by another transaction until `open`: the run's claim waits for it.
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = opened!.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`;
-      locked();
-      await gate;
-    }, { timeout: 20_000 });
-    await isLocked;
+    const id = await storedWithoutJob(u);
+    // The inbox table is locked by another transaction until released: the run's claim waits for it.
+    const release = await holding((tx) => tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`);
     const runs = local(1);
     expect(runs.take([id])).toEqual([]);
     let drained = false;
     const draining = runs.drain().then(() => (drained = true));
     await new Promise((r) => setTimeout(r, 300));
     expect(drained).toBe(false);
-    open();
-    await holder;
+    await release();
     await draining;
     expect((await row(u)).processedAt).not.toBeNull();
     expect(reads.get('đang chạy khi tắt')).toBe(1);
