@@ -42,3 +42,6 @@ export const DigestJob = z.object({}).passthrough();
  */
 export const updateJobId = (database: number, inboundId: bigint | string) => `in-${database}-${inboundId}`;
 export const outboxJobId = (database: number, outboxId: bigint | string) => `out-${database}-${outboxId}`;
+
+/** The outbox purpose of the reply that gives a new report its ticket code (core/receipts.ts). */
+export const RECEIPT_PURPOSE = 'report-receipt';

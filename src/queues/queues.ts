@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { isConnectionError, OutageLog } from './connection.js';
-import { JOB, outboxJobId, QUEUE, updateJobId, type OutboxJob, type UpdateJob } from './names.js';
+import { JOB, outboxJobId, QUEUE, RECEIPT_PURPOSE, updateJobId, type OutboxJob, type UpdateJob } from './names.js';
 import { lineWaitCap, type SendLine } from './send-line.js';
 
 /** What enqueueing a message needs to know of its row (the writer knows it; the sweep reads it). */
@@ -119,8 +119,10 @@ export class Queues {
       // safety net. A new ticket's announcement behind others gets no job at all: in a burst
       // thousands wait in the support group's line and nearly all are folded into a summary, which
       // settles them in the line; the one ahead adds the job of one whose turn comes (wakeMessage),
-      // and the sweep any a lost wake-up left behind.
-      const jobless = (r: OutboxRowInfo) => Boolean(places.get(r.id)) && r.op === 'card' && (r.payload as { announce?: boolean } | undefined)?.announce === true;
+      // and the sweep any a lost wake-up left behind. So does a report's receipt behind others: the
+      // one whose turn comes gives the receipts waiting behind it in one message (core/receipts.ts).
+      const jobless = (r: OutboxRowInfo) =>
+        Boolean(places.get(r.id)) && ((r.op === 'card' && (r.payload as { announce?: boolean } | undefined)?.announce === true) || (r.op === 'send' && r.purpose === RECEIPT_PURPOSE));
       await this.outbox.addBulk(
         rows.filter((r) => !jobless(r)).map((r) => ({
           name: JOB.send,

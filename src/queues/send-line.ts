@@ -69,8 +69,8 @@ export class SendLine {
    * A message's first look, in one round trip: the platform's message id when it was delivered
    * already ('' without one), else its place in its chat's line (0 = its turn) and the chat's next
    * free slot (see `place`), joining the line at the end when it is not in it (its job came from the
-   * sweep, or Redis lost the line). Given a pacer reservation (ChatPacer.reservation), a message
-   * whose turn it is gets its send slot too.
+   * sweep, or Redis lost the line), and how many wait behind it. Given a pacer reservation
+   * (ChatPacer.reservation), a message whose turn it is gets its send slot too.
    */
   async begin(
     platform: string,
@@ -78,20 +78,22 @@ export class SendLine {
     id: bigint,
     reservation?: { keys: string[]; args: (string | number)[] } | null,
     paceKey?: string,
-  ): Promise<{ sentAs: string | null; position: number; head: string | null; nextSlot: number; slot?: number }> {
+  ): Promise<{ sentAs: string | null; position: number; head: string | null; nextSlot: number; behind: number; slot?: number }> {
     const keys = [this.lineKey(platform, chat), this.sentKey(id), reservation?.keys[0] ?? paceKey ?? ''];
     const args: (string | number)[] = [id.toString(), LINE_TTL_MS];
     const reply = (
       reservation ? await BEGIN_AND_RESERVE.run(this.redis, [...keys, ...reservation.keys, this.slotsKey(platform, chat)], [...args, ...reservation.args]) : await BEGIN.run(this.redis, keys, args)
-    ) as [
-      number,
-      string | number | null,
-      string | null,
-      string?,
-      string?,
-    ];
-    if (reply[0] === 1) return { sentAs: String(reply[1] ?? ''), position: 0, head: null, nextSlot: 0 };
-    return { sentAs: null, position: Number(reply[1] ?? 0), head: reply[2] ?? null, nextSlot: Number(reply[3] ?? 0) || 0, ...(reply[4] !== undefined ? { slot: Number(reply[4]) } : {}) };
+    ) as [number, string | number | null, string | null, string?, number?, string?];
+    if (reply[0] === 1) return { sentAs: String(reply[1] ?? ''), position: 0, head: null, nextSlot: 0, behind: 0 };
+    const position = Number(reply[1] ?? 0);
+    return {
+      sentAs: null,
+      position,
+      head: reply[2] ?? null,
+      nextSlot: Number(reply[3] ?? 0) || 0,
+      behind: Math.max(0, Number(reply[4] ?? 0) - position - 1),
+      ...(reply[5] !== undefined ? { slot: Number(reply[5]) } : {}),
+    };
   }
 
   /**
@@ -213,8 +215,8 @@ export function lineWaitCap(position: number): number {
 }
 
 // KEYS: line, sent mark ('' : none), the chat's next-slot key ('' : none). ARGV: id, line ttl.
-// Returns {1, message id} when the mark says sent, else {0, position, head, next slot ('0' : none)},
-// joining the line at its end when the id is not in it.
+// Returns {1, message id} when the mark says sent, else {0, position, head, next slot ('0' : none),
+// the line's length}, joining the line at its end when the id is not in it.
 const BEGIN_FUNCTION = `
 local function begin(KEYS, ARGV)
 if KEYS[2] ~= '' then
@@ -229,7 +231,7 @@ if not pos then
 end
 local nextSlot = '0'
 if KEYS[3] ~= '' then nextSlot = redis.call('GET', KEYS[3]) or '0' end
-return {0, pos, redis.call('LINDEX', KEYS[1], 0) or false, nextSlot}
+return {0, pos, redis.call('LINDEX', KEYS[1], 0) or false, nextSlot, redis.call('LLEN', KEYS[1])}
 end
 `;
 const BEGIN = new RedisScript(`${BEGIN_FUNCTION}\nreturn begin(KEYS, ARGV)`);
@@ -237,7 +239,7 @@ const BEGIN = new RedisScript(`${BEGIN_FUNCTION}\nreturn begin(KEYS, ARGV)`);
 // BEGIN, and when it is the message's turn, its send slot reserved (pacer.ts) in the same step, or
 // the one reserved for it ahead (FINISH). KEYS: line, sent mark, the chat's next-slot key, the
 // reservation's three (the first the same key), the chat's slots reserved ahead.
-// ARGV: id, line ttl, the reservation's seven. Returns BEGIN's reply, with the slot as a fifth
+// ARGV: id, line ttl, the reservation's seven. Returns BEGIN's reply, with the slot as a sixth
 // element when one was reserved.
 const BEGIN_AND_RESERVE = new RedisScript(`${BEGIN_FUNCTION}
 ${RESERVE_FUNCTION}
@@ -247,9 +249,9 @@ if r[1] == 0 and r[2] == 0 then
   local held = redis.call('HGET', KEYS[7], ARGV[1])
   if held then
     redis.call('HDEL', KEYS[7], ARGV[1])
-    r[5] = held
+    r[6] = held
   else
-    r[5] = reserve({KEYS[4], KEYS[5], KEYS[6]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
+    r[6] = reserve({KEYS[4], KEYS[5], KEYS[6]}, {ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]})
   end
 end
 return r`);

@@ -14,6 +14,7 @@ import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
 import { answeredByReply } from '../core/features/tickets.js';
+import { foldReceipts, RECEIPT_PURPOSE, RECEIPTS_PER_MESSAGE, waitingReceipts } from '../core/receipts.js';
 import { compactCapacity, foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
@@ -123,6 +124,13 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   async function markFailed(row: OutboundMessage, reason: string, notify: 'always' | 'once-per-chat' | 'never') {
     await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: reason.slice(0, 1000), attempts: { increment: 1 } } });
     logger.warn({ outboxId: row.id.toString(), chat: row.chatExternalId, purpose: row.purpose, reason }, 'message could not be delivered');
+    if (row.purpose === RECEIPT_PURPOSE) {
+      // Receipts it was to give with its own (core/receipts.ts) were not given either.
+      await prisma.$executeRaw`
+        UPDATE "OutboundMessage" SET "status" = 'failed', "lastError" = ${`with ${row.id}: ${reason}`.slice(0, 1000)}, "updatedAt" = now()
+        WHERE "platform" = ${row.platform}::"Platform" AND "chatExternalId" = ${row.chatExternalId} AND "purpose" = ${RECEIPT_PURPOSE}
+          AND "status" = 'sent' AND "sentMessageId" IS NULL AND ("payload"->>'foldedInto') = ${row.id.toString()}`;
+    }
     if (notify === 'never') return;
     await tellAdminsAboutFailure(deps, row, reason, notify === 'once-per-chat' ? 'chat' : 'message');
   }
@@ -260,16 +268,55 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     return { request: shown ? { op: 'edit', chat, messageId: shown, content } : { op: 'send', chat, content }, remember };
   }
 
-  async function buildRequest(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<Built> {
-    const request = await buildPlain(row, payload, chat, channel, progress);
-    return request && 'request' in request ? request : { request: request as OutboundRequest };
+  /**
+   * A report's receipt whose turn has come gives, in the same message, the receipts of the chat's
+   * later reports waiting behind it (core/receipts.ts): someone who sends ten difficulties in a row
+   * gets their codes in one or two messages at once, instead of one a second (one every few seconds
+   * in a burst, where the platform-wide limit is shared). Null: nothing waits; send it as it is.
+   * 'gone': it was given by another message meanwhile.
+   */
+  async function withWaitingReceipts(row: OutboundMessage, fromCopy: boolean, content: OutboundContent, chat: ChatAddress, channel: Channel): Promise<OutboundContent | 'gone' | null> {
+    const waiting = await waitingReceipts(prisma, chat, row.id, RECEIPTS_PER_MESSAGE - 1);
+    if (waiting.length === 0) return null;
+    const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: chat.platform, externalId: chat.externalId } }, select: { locale: true } });
+    const t = createTranslator(isLocale(chatRow?.locale) ? chatRow.locale : 'vi');
+    const now = deps.clock?.() ?? new Date();
+    const fold = await prisma.$transaction((tx) => foldReceipts(tx, chat, { id: row.id, ticketId: row.ticketId, content }, waiting, channel.capabilities, t, now));
+    if (fold === 'gone' || fold === null) return fold;
+    // Delivered with this message: out of the line at once, and their jobs (if any) have nothing to do.
+    await deps.line.settle(chat.platform, chat.externalId, fold.absorbed).catch(() => undefined);
+    return fold.content;
   }
 
-  async function buildPlain(row: OutboundMessage, payload: OutboxPayload, chat: ChatAddress, channel: Channel, progress: DeliveryProgress | undefined): Promise<OutboundRequest | Built> {
+  async function buildRequest(
+    row: OutboundMessage,
+    payload: OutboxPayload,
+    chat: ChatAddress,
+    channel: Channel,
+    progress: DeliveryProgress | undefined,
+    fold: { fromCopy: boolean } | null = null,
+  ): Promise<Built | 'gone'> {
+    const request = await buildPlain(row, payload, chat, channel, progress, fold);
+    return request === 'gone' ? request : request && 'request' in request ? request : { request: request as OutboundRequest };
+  }
+
+  async function buildPlain(
+    row: OutboundMessage,
+    payload: OutboxPayload,
+    chat: ChatAddress,
+    channel: Channel,
+    progress: DeliveryProgress | undefined,
+    fold: { fromCopy: boolean } | null,
+  ): Promise<OutboundRequest | Built | 'gone'> {
     const resume = progress ? { resume: progress } : {};
     switch (payload.op) {
       case 'send': {
-        const content = legacyContent(payload.content);
+        let content = legacyContent(payload.content);
+        if (fold && !progress && row.purpose === RECEIPT_PURPOSE && !(payload as { folded?: unknown }).folded) {
+          const folded = await withWaitingReceipts(row, fold.fromCopy, content, chat, channel);
+          if (folded === 'gone') return folded;
+          if (folded) content = folded;
+        }
         const refs = content.attachments ?? [];
         if (refs.length === 0) return { op: 'send', chat, content, ...resume };
         const { files, missing } = await resolveFiles(refs, channel);
@@ -560,7 +607,13 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     let request: OutboundRequest;
     let remember: string | undefined;
     try {
-      ({ request, remember } = await buildRequest(row, payload, chat, channel, progress));
+      // A receipt with others waiting behind it in its chat's line (not known on a later look) gives them too.
+      const built = await buildRequest(row, payload, chat, channel, progress, !begun || begun.behind > 0 ? { fromCopy } : null);
+      if (built === 'gone') {
+        await leaveLine(row);
+        return 'skipped';
+      }
+      ({ request, remember } = built);
     } catch (err) {
       if (err instanceof PermanentFailure) {
         await markFailed(row, err.message, 'always');
@@ -619,7 +672,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             // Out of the old id's line: the messages behind it there (moved too) are woken.
             if (!unpaced) await leaveLine(row);
             chat = { platform: row.platform, externalId: f.newChatId };
-            ({ request, remember } = await buildRequest(row, payload, chat, channel, progress));
+            const rebuilt = await buildRequest(row, payload, chat, channel, progress);
+            if (rebuilt === 'gone') return 'skipped';
+            ({ request, remember } = rebuilt);
             continue;
           }
           case 'forbidden':

@@ -89,4 +89,23 @@ describe('the recording Bot API server', () => {
     expect(tracker.orphanCount).toBe(0);
     expect(r3.committedAt).toBe(commit.t + 9);
   });
+
+  it('credits a message naming several new codes to each report whose code it names, also when it comes before a commit was seen', async () => {
+    const tracker = new ReportTracker(new Map([['row-c', '-3']]));
+    server.onCall((c) => tracker.onCall(c));
+    const [a, b, c] = [20, 21, 22].map((m) => tracker.add('burst', '-3', m));
+    const t0 = performance.now();
+    tracker.onTicket({ chatRowId: 'row-c', messageId: '20', code: 'HY-0020', t: t0 });
+    tracker.onTicket({ chatRowId: 'row-c', messageId: '21', code: 'HY-0021', t: t0 });
+    await api.sendMessage(-3, 'Đã tiếp nhận kiến nghị, mã phiếu <b>HY-0020</b>. Xem tình trạng: /phieu HY-0020', { reply_parameters: { message_id: 20 } });
+    expect(a!.ackAt).not.toBeNull();
+    // The next receipt gives two codes, one of whose ticket commits is seen only afterwards.
+    await api.sendMessage(-3, 'Đã tiếp nhận 2 kiến nghị, mã phiếu:\n• <b>HY-0021</b> — một\n• <b>HY-0022</b> — hai\nví dụ /phieu HY-0021', { reply_parameters: { message_id: 21 } });
+    expect(b).toMatchObject({ code: 'HY-0021' });
+    expect(b!.ackAt).not.toBeNull();
+    expect(c!.ackAt).toBeNull();
+    tracker.onTicket({ chatRowId: 'row-c', messageId: '22', code: 'HY-0022', t: t0 + 1 });
+    expect(c!.ackAt).toBe(b!.ackAt);
+    expect(tracker.unmatchedReceipts).toBe(0);
+  });
 });

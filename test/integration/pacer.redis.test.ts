@@ -112,18 +112,18 @@ describe('platform-wide pacing in Redis', () => {
     await line.join([{ id: 1n, platform: 'telegram', chat: '-55' }, { id: 2n, platform: 'telegram', chat: '-55' }]);
     // The second in line: its place, no slot taken.
     const second = await line.begin('telegram', '-55', 2n, pacer.reservation('telegram', '-55', true, limits, now));
-    expect(second).toEqual({ sentAs: null, position: 1, head: '1', nextSlot: 0 });
-    // The head: its turn, and its slot in the same step.
+    expect(second).toEqual({ sentAs: null, position: 1, head: '1', nextSlot: 0, behind: 0 });
+    // The head: its turn, and its slot in the same step (and how many wait behind it).
     await redis.script('FLUSH');
     const first = await line.begin('telegram', '-55', 1n, pacer.reservation('telegram', '-55', true, limits, now));
-    expect(first).toEqual({ sentAs: null, position: 0, head: '1', nextSlot: 0, slot: now });
+    expect(first).toEqual({ sentAs: null, position: 0, head: '1', nextSlot: 0, behind: 1, slot: now });
     // The second now learns the chat's next free slot (it cannot go before; the head wakes it then).
     expect(await line.place('telegram', '-55', 2n, pacer.key('telegram', '-55'))).toEqual({ position: 1, head: '1', nextSlot: now + 1000 });
     // The chat's next slot was taken by it: a plain reservation now waits the interval.
     expect(await pacer.reserve('telegram', '-55', true, limits, now)).toBe(now + 1000);
     // Delivered already: no slot, whatever the line says.
     await line.finish({ platform: 'telegram', chat: '-55', id: 1n, messageId: '900', pace: null, card: null, leave: true });
-    expect(await line.begin('telegram', '-55', 1n, pacer.reservation('telegram', '-55', true, limits, now))).toEqual({ sentAs: '900', position: 0, head: null, nextSlot: 0 });
+    expect(await line.begin('telegram', '-55', 1n, pacer.reservation('telegram', '-55', true, limits, now))).toEqual({ sentAs: '900', position: 0, head: null, nextSlot: 0, behind: 0 });
     expect(await pacer.reserve('telegram', '-55', true, limits, now)).toBe(now + 2000);
   });
 

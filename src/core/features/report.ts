@@ -1,6 +1,7 @@
 import { classify, type Classification } from '../../domain/classifier/index.js';
 import { chatsWithRole, createTicket } from '../tickets.js';
 import { announceToSupport } from '../support-summary.js';
+import { RECEIPT_PURPOSE } from '../receipts.js';
 import { performAction } from '../workflow.js';
 import { planReminder } from '../reminders.js';
 import { unitOf } from '../identity.js';
@@ -46,7 +47,7 @@ export async function fileReport(scope: Scope, text: string): Promise<void> {
     await refusedAsFlood(scope);
     return;
   }
-  await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: 'report-receipt' });
+  await reply(scope, t('report-created', { code: ticket.code }), { ticketId: ticket.id, purpose: RECEIPT_PURPOSE });
   const supportChats = scope.supportChats ?? (await chatsWithRole(tx, 'support'));
   await announceToSupport(scope, supportChats, ticket.id);
   if (supportChats.length === 0) scope.logger.warn({ ticket: ticket.code }, 'no support-team group linked; ticket card not posted');

@@ -77,6 +77,8 @@ report-usage = Please write the report after the command, e.g. /baocao The servi
 report-unlinked = This chat is not linked to a commune, so reports cannot be filed here yet. Please contact an admin.
 report-wrong-chat = /baocao works in a commune's group or in a linked official's private chat.
 report-created = Report received, ticket <b>{ $code }</b>. The support team will route it to the responsible department. Status: /phieu { $code }
+receipts-title = { $count } reports received, tickets:
+receipts-hint = The support team will route each to the responsible department. Status: /phieu <code>, e.g. /phieu { $example }
 report-no-support-group = No support-team group is linked yet; the ticket is saved and will show once one is linked.
 
 card-title = <b>{ $code }</b> · { $commune }

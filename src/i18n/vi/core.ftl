@@ -77,6 +77,8 @@ report-usage = Vui lòng ghi nội dung sau lệnh, ví dụ: /baocao Trung tâm
 report-unlinked = Nhóm/cuộc trò chuyện này chưa được liên kết với xã/phường nào nên chưa thể gửi kiến nghị. Vui lòng liên hệ quản trị viên.
 report-wrong-chat = Lệnh /baocao dùng trong nhóm của xã/phường hoặc tin nhắn riêng của cán bộ xã đã liên kết.
 report-created = Đã tiếp nhận kiến nghị, mã phiếu <b>{ $code }</b>. Tổ công tác sẽ xử lý và chuyển sở phụ trách. Xem tình trạng: /phieu { $code }
+receipts-title = Đã tiếp nhận { $count } kiến nghị, mã phiếu:
+receipts-hint = Tổ công tác sẽ xử lý và chuyển sở phụ trách. Xem tình trạng: /phieu <mã phiếu>, ví dụ /phieu { $example }
 report-no-support-group = Chưa có nhóm tổ công tác nào được liên kết; phiếu đã được lưu và sẽ hiện khi nhóm được liên kết.
 
 card-title = <b>{ $code }</b> · { $commune }

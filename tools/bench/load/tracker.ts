@@ -2,10 +2,11 @@
  * Follows each report the benchmark posted to its two outcomes: the ticket row committed (from
  * the database's notification) and the receipt at the Bot API (the sendMessage to the report's
  * chat that names the new code, replying to the report; when a receipt names no reply target, the
- * chat's earliest report still waiting for one).
+ * chat's earliest report still waiting for one). A message naming several new codes (the receipts
+ * of a chat's reports that waited together) is the receipt of each report whose code it names.
  */
 import { performance } from 'node:perf_hooks';
-import { firstCode } from './codes.js';
+import { codesIn, firstCode } from './codes.js';
 import type { CommittedTicket } from './database.js';
 import type { RecordedCall } from './recording-api.js';
 
@@ -46,6 +47,9 @@ export class ReportTracker {
     return r;
   }
 
+  /** Codes named by a receipt of several before their tickets' commits were seen: code → when. */
+  private receiptBeforeCommit = new Map<string, { chatId: string; t: number }>();
+
   /** Feed every Bot API call here. */
   onCall(call: RecordedCall): void {
     if (call.method !== 'sendMessage' || call.chatId === null) return;
@@ -53,6 +57,15 @@ export class ReportTracker {
     if (!list || list.length === 0) return;
     const code = firstCode(call.text);
     if (!code) return;
+    const named = codesIn(call.text);
+    if (named.size > 1) {
+      for (const c of named) {
+        const r = list.find((x) => x.ackAt === null && x.code === c);
+        if (r) this.acked(list, r, call.t, c);
+        else this.receiptBeforeCommit.set(c, { chatId: call.chatId, t: call.t });
+      }
+      return;
+    }
     let r: TrackedReport | undefined;
     if (call.replyTo !== null) {
       const byReply = this.byKey.get(key(call.chatId, call.replyTo));
@@ -64,7 +77,11 @@ export class ReportTracker {
       this.unmatchedReceipts++;
       return;
     }
-    r.ackAt = call.t;
+    this.acked(list, r, call.t, code);
+  }
+
+  private acked(list: TrackedReport[], r: TrackedReport, t: number, code: string): void {
+    r.ackAt = t;
     r.code ??= code;
     list.splice(list.indexOf(r), 1);
   }
@@ -82,6 +99,12 @@ export class ReportTracker {
     if (r.committedAt === null) {
       r.committedAt = t.t;
       r.code ??= t.code;
+    }
+    const early = t.code ? this.receiptBeforeCommit.get(t.code) : undefined;
+    if (t.code && early && early.chatId === chat && r.ackAt === null) {
+      this.receiptBeforeCommit.delete(t.code);
+      const list = this.waitingAck.get(chat);
+      if (list) this.acked(list, r, early.t, t.code);
     }
   }
 

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { foldReceipts, RECEIPT_PURPOSE } from '../../src/core/receipts.js';
+import { createTicket } from '../../src/core/tickets.js';
+import { createTranslator } from '../../src/i18n/index.js';
+import { startBotApiEmulator, type BotApiEmulator } from '../../tools/telegram-emulator/index.js';
+import { ADMIN_ID, eventually, startTestApp, type TestAppHandle } from '../support/test-app.js';
+
+// Reports sent in a row from one chat: the receipts waiting their turn in the chat's line (one
+// message a second per chat) go out together, one message naming every code with the start of its
+// report, instead of one a second.
+
+const CODE = /HY-\d{4}/g;
+
+describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API emulator)', () => {
+  let emu: BotApiEmulator;
+  let h: TestAppHandle;
+
+  beforeAll(async () => {
+    emu = await startBotApiEmulator();
+    h = await startTestApp({ apiRoot: emu.apiRoot, env: { REPORT_FLOOD_LIMIT: '1000', SEND_CHAT_INTERVAL_MS: '1000' } });
+    await emu.createUser({ id: ADMIN_ID, first_name: 'Quản trị' });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emu?.close();
+  });
+
+  async function linkedCommune(title: string, commune: string): Promise<number> {
+    const chat = (await emu.createChat({ type: 'group', title })).id;
+    await emu.sendUserMessage({ chatId: chat, userId: ADMIN_ID, text: `/lienket xa ${commune}` });
+    await emu.waitForBotMessage(chat, /liên kết|Đã/);
+    return chat;
+  }
+
+  /** The chat's receipt rows, each with its ticket's code. */
+  async function receiptRows(chat: number) {
+    const rows = await h.app.db.prisma.outboundMessage.findMany({ where: { chatExternalId: String(chat), purpose: RECEIPT_PURPOSE }, orderBy: { id: 'asc' } });
+    const tickets = await h.app.db.prisma.ticket.findMany({ where: { id: { in: rows.map((r) => r.ticketId!) } }, select: { id: true, code: true } });
+    return rows.map((r) => ({ ...r, code: tickets.find((t) => t.id === r.ticketId)!.code }));
+  }
+
+  it('gives every code once, several to a message, each with the start of its report, replying to the first', async () => {
+    const chat = await linkedCommune('Xã Tân Tiến', '12004');
+    const official = (await emu.createUser({ first_name: 'Cán bộ xã' })).id;
+    const before = emu.botMessages(chat).length;
+    const count = 12;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) => emu.sendUserMessage({ chatId: chat, userId: official, text: `/baocao Kiến nghị thứ ${i + 1}: thiếu máy tính ở bộ phận một cửa` })),
+    );
+    await eventually(async () => (await receiptRows(chat)).length === count || undefined, 'every report a ticket and a receipt', 20_000);
+    await eventually(async () => (await receiptRows(chat)).every((r) => r.status === 'sent') || undefined, 'every receipt delivered', 20_000);
+    const rows = await receiptRows(chat);
+    const codes = rows.map((r) => r.code);
+    const messages = emu.botMessages(chat).slice(before);
+
+    // Each code is named in exactly one message; fewer messages than reports.
+    for (const code of codes) expect(messages.filter((m) => (m.text ?? '').includes(code)), code).toHaveLength(1);
+    expect(messages.length).toBeLessThan(count);
+    const together = messages.find((m) => new Set((m.text ?? '').match(CODE)).size > 1)!;
+    expect(together.text).toMatch(/^Đã tiếp nhận \d+ kiến nghị, mã phiếu:/);
+    expect(together.text).toContain('thiếu máy tính');
+    expect(together.text).toMatch(/Xem tình trạng: \/phieu <mã phiếu>, ví dụ \/phieu HY-\d{4}/);
+    // It answers the first report it gives a code for.
+    const first = together.text!.match(CODE)![0]!;
+    const firstTicket = await h.app.db.prisma.ticket.findUniqueOrThrow({ where: { code: first }, select: { sourceMessageId: true } });
+    expect(String(together.reply_to_message?.message_id)).toBe(firstTicket.sourceMessageId);
+
+    // The receipts given with another are on record as delivered with it, and never had a job.
+    const folded = rows.filter((r) => (r.payload as { foldedInto?: string }).foldedInto);
+    expect(folded.length).toBeGreaterThan(0);
+    for (const r of folded) {
+      const into = rows.find((x) => x.id.toString() === (r.payload as { foldedInto: string }).foldedInto)!;
+      expect((into.payload as { folded?: string[] }).folded).toContain(r.id.toString());
+      expect(await h.app.queues.outbox.getJob(h.app.queues.outboxJobId(r.id))).toBeUndefined();
+    }
+  });
+
+  it('a message of receipts the platform refuses for good fails every receipt it was to give, and nothing is sent twice', async () => {
+    const chat = await linkedCommune('Xã Tân Hưng', '11977');
+    const official = (await emu.createUser({ first_name: 'Cán bộ xã' })).id;
+    const before = emu.botMessages(chat).length;
+    // The first report's receipt goes at once; the next ones wait the chat's second behind it.
+    await emu.sendUserMessage({ chatId: chat, userId: official, text: '/baocao Kiến nghị đầu tiên về rác thải' });
+    await eventually(async () => (await receiptRows(chat)).some((r) => r.status === 'sent') || undefined, 'the first receipt', 20_000);
+    await emu.failNext('sendMessage', { error_code: 400, description: 'Bad Request: message is too long' }, { chatId: chat, times: 1 });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => emu.sendUserMessage({ chatId: chat, userId: official, text: `/baocao Kiến nghị ${i + 2} về rác thải` })));
+    await eventually(async () => {
+      const rows = await receiptRows(chat);
+      return (rows.length === 6 && rows.every((r) => r.status === 'sent' || r.status === 'failed')) || undefined;
+    }, 'every receipt delivered or failed', 20_000);
+    const rows = await receiptRows(chat);
+    const failed = rows.filter((r) => r.status === 'failed');
+    // The refused message gave several: each of them failed with it, none is shown as delivered.
+    expect(failed.length).toBeGreaterThan(1);
+    expect(failed.filter((r) => (r.payload as { foldedInto?: string }).foldedInto).length).toBe(failed.length - 1);
+    const texts = emu.botMessages(chat).slice(before).map((m) => m.text ?? '');
+    for (const r of failed) expect(texts.some((t) => t.includes(r.code)), r.code).toBe(false);
+    for (const r of rows.filter((x) => x.status === 'sent')) expect(texts.filter((t) => t.includes(r.code)), r.code).toHaveLength(1);
+  });
+
+  it('a receipt folded on an earlier run of its job gives the same message again and takes no more; one no longer due is left alone', async () => {
+    const prisma = h.app.db.prisma;
+    const now = h.app.clock();
+    const person = await prisma.person.create({ data: { platform: 'telegram', externalUserId: `f${randomBytes(4).toString('hex')}`, displayName: 'Cán bộ xã' } });
+    const chatId = `-77${randomBytes(3).readUIntBE(0, 3)}`;
+    const chatRow = await prisma.chat.create({ data: { platform: 'telegram', externalId: chatId, kind: 'group', role: 'commune', communeCode: '11953', title: 'Phường Phố Hiến' } });
+    const receipt = async (text: string, messageId: string) => {
+      const ticket = await prisma.$transaction((tx) =>
+        createTicket(tx, { prefix: 'HY', communeCode: '11953', reporterId: person.id, sourceChatId: chatRow.id, sourceMessageId: messageId, text, platform: 'telegram', attachments: [], actorLabel: 'Cán bộ xã', now }),
+      );
+      const content = { text: `Đã tiếp nhận kiến nghị, mã phiếu <b>${ticket.code}</b>`, replyToMessageId: messageId };
+      const row = await prisma.outboundMessage.create({ data: { platform: 'telegram', chatExternalId: chatId, method: 'send', payload: { op: 'send', content }, purpose: RECEIPT_PURPOSE, ticketId: ticket.id } });
+      return { id: row.id, ticketId: ticket.id, code: ticket.code, content };
+    };
+    const [a, b, c] = [await receipt('Thiếu cán bộ địa chính', '1'), await receipt('Máy chủ một cửa hỏng', '2'), await receipt('Rác tồn đọng ở chợ', '3')];
+    const chat = { platform: 'telegram' as const, externalId: chatId };
+    const caps = h.app.channels.channel('telegram')!.capabilities;
+    const t = createTranslator('vi');
+    const first = await prisma.$transaction((tx) => foldReceipts(tx, chat, a, [b.id, c.id], caps, t, now));
+    if (first === null || first === 'gone') throw new Error(`expected a fold, got ${first}`);
+    expect(first.absorbed).toEqual([b.id, c.id]);
+    for (const x of [a, b, c]) expect(first.content.text).toContain(x.code);
+    expect(first.content.text).toContain('Máy chủ một cửa hỏng');
+    expect(first.content.replyToMessageId).toBe('1');
+
+    // Its job handed back to wait for a later slot runs again with the row as first carried: the
+    // same message, and a receipt committed since stays for its own turn.
+    const d = await receipt('Trường học xuống cấp', '4');
+    const again = await prisma.$transaction((tx) => foldReceipts(tx, chat, a, [d.id], caps, t, now));
+    expect(again).toEqual(first);
+    expect((await prisma.outboundMessage.findUniqueOrThrow({ where: { id: d.id } })).status).toBe('pending');
+    expect((await prisma.outboundMessage.findMany({ where: { id: { in: [b.id, c.id] } } })).map((r) => r.status)).toEqual(['sent', 'sent']);
+
+    // A head no longer due (given with another message) folds nothing.
+    expect(await prisma.$transaction((tx) => foldReceipts(tx, chat, b, [d.id], caps, t, now))).toBe('gone');
+    expect((await prisma.outboundMessage.findUniqueOrThrow({ where: { id: d.id } })).status).toBe('pending');
+  });
+});
