@@ -1,9 +1,7 @@
 import type { Tx } from '../db/client.js';
 import type { Translate } from '../i18n/index.js';
 import type { ChannelCapabilities, ChatAddress, OutboundContent } from './port.js';
-import { prepareMessage } from './outbox-writer.js';
-import { escapeHtml, userText } from './presentation/markup.js';
-
+import { escapeHtml, htmlToPlain, userText } from './presentation/markup.js';
 import { RECEIPT_PURPOSE } from '../queues/names.js';
 
 export { RECEIPT_PURPOSE };
@@ -20,20 +18,6 @@ const FRAME_CHARS = 300;
 export interface ReceiptTicket {
   code: string;
   text: string;
-}
-
-/**
- * Receipts of a chat waiting behind the one whose turn it is (`headId`), oldest first: what one
- * message sent now can give. Only committed rows are seen; one committed later waits for its turn.
- */
-export async function waitingReceipts(tx: Pick<Tx, '$queryRaw'>, chat: ChatAddress, headId: bigint, limit: number): Promise<bigint[]> {
-  const rows = await tx.$queryRaw<{ id: bigint }[]>`
-    SELECT "id" FROM "OutboundMessage"
-    WHERE "platform" = ${chat.platform}::"Platform" AND "chatExternalId" = ${chat.externalId} AND "purpose" = ${RECEIPT_PURPOSE}
-      AND "createdAt" > now() - make_interval(secs => ${FOLD_LOOKBACK_SECONDS})
-      AND "status" = 'pending' AND "method" = 'send' AND "partsSent" = 0 AND "id" > ${headId}
-    ORDER BY "id" ASC LIMIT ${limit}`;
-  return rows.map((r) => BigInt(r.id));
 }
 
 /**
@@ -63,44 +47,63 @@ export interface ReceiptFold {
 }
 
 /**
- * Folds the receipts waiting behind `head` into it, in one transaction: they are marked sent
- * (`payload.foldedInto`), the head's payload becomes the message that gives them all (a retry of it
- * sends the same). A head folded before (a run handed back to wait for its slot carries the
- * payload it had before) gets that message again. 'gone' when the head is no longer due (given by
- * another message); null when nothing could be taken. Only the head of
- * a chat's send line gets here, so two folds of one chat never run at once; a waiting receipt is
- * taken only while still pending, so none is given twice.
+ * Folds the receipts waiting behind `head` in its chat into it, in one statement: they are marked
+ * sent (`payload.foldedInto`) and the head's payload lists them (`payload.folded`), so a retry of the
+ * head — or a run of its job handed back to wait for its slot, carrying the payload it first had —
+ * gives the same receipts again and takes no more. The message is drawn from the tickets (their
+ * codes and texts never change). 'gone' when the head is no longer due (given by another message);
+ * null when it gives only its own. Only the head of a chat's send line gets here, so two folds of one
+ * chat never run at once; a waiting receipt is taken only while still pending, so none is given twice.
  */
 export async function foldReceipts(
-  tx: Tx,
+  db: Pick<Tx, '$queryRaw'>,
   chat: ChatAddress,
-  head: { id: bigint; ticketId: number | null; content: OutboundContent },
-  waiting: readonly bigint[],
+  head: { id: bigint; replyToMessageId: string | null },
   caps: ChannelCapabilities,
-  t: Translate,
-  now: Date,
+  translator: (locale: string | null) => Translate,
 ): Promise<ReceiptFold | 'gone' | null> {
-  const own = await tx.$queryRaw<{ status: string; payload: { content?: OutboundContent; folded?: string[] } }[]>`
-    SELECT "status", "payload" FROM "OutboundMessage" WHERE "id" = ${head.id} FOR UPDATE`;
-  if (own[0]?.status !== 'pending') return 'gone';
-  // Folded on an earlier run (its job was handed back to wait for a later slot): the same message.
-  const earlier = own[0].payload;
-  if (earlier.folded && earlier.content) return { content: earlier.content, absorbed: earlier.folded.map((id) => BigInt(id)) };
-  if (head.ticketId === null || waiting.length === 0) return null;
-  const taken = await tx.$queryRaw<{ id: bigint; ticketId: number }[]>`
-    UPDATE "OutboundMessage" SET "status" = 'sent', "sentAt" = now(), "updatedAt" = now(),
-      "payload" = "payload" || jsonb_build_object('foldedInto', ${head.id.toString()}::text)
-    WHERE "id" = ANY(${waiting.map(String)}::bigint[]) AND "status" = 'pending' AND "ticketId" IS NOT NULL
-    RETURNING "id", "ticketId"`;
-  if (taken.length === 0) return null;
-  const ticketIds = [head.ticketId, ...taken.map((r) => Number(r.ticketId))];
-  const tickets = await tx.$queryRaw<{ id: number; code: string; text: string }[]>`
-    SELECT "id", "code", "text" FROM "Ticket" WHERE "id" = ANY(${ticketIds}::int[]) ORDER BY "id"`;
-  const html = renderReceipts(tickets, t, caps);
-  const prepared = await prepareMessage(tx, chat, { html }, caps, { now, t, audience: null, ticketId: head.ticketId });
-  const content: OutboundContent = { ...(prepared.parts[0] ?? { text: '' }), replyToMessageId: head.content.replyToMessageId ?? null };
-  const absorbed = taken.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const payload = JSON.stringify({ op: 'send', content, folded: absorbed.map(String) });
-  await tx.$executeRaw`UPDATE "OutboundMessage" SET "payload" = ${payload}::jsonb, "updatedAt" = now() WHERE "id" = ${head.id}`;
-  return { content, absorbed };
+  const rows = await db.$queryRaw<{ status: string; locale: string | null; folded: bigint | null; code: string | null; text: string | null; headCode: string | null; headText: string | null }[]>`
+    WITH head AS (
+      SELECT "id", "status", "payload", "ticketId" FROM "OutboundMessage" WHERE "id" = ${head.id} FOR UPDATE
+    ), fresh AS (
+      SELECT o."id" FROM "OutboundMessage" o, head h
+      WHERE h."status" = 'pending' AND h."payload" -> 'folded' IS NULL AND h."ticketId" IS NOT NULL
+        AND o."platform" = ${chat.platform}::"Platform" AND o."chatExternalId" = ${chat.externalId} AND o."purpose" = ${RECEIPT_PURPOSE}
+        AND o."createdAt" > now() - make_interval(secs => ${FOLD_LOOKBACK_SECONDS})
+        AND o."status" = 'pending' AND o."method" = 'send' AND o."partsSent" = 0 AND o."ticketId" IS NOT NULL AND o."id" > h."id"
+      ORDER BY o."id" LIMIT ${RECEIPTS_PER_MESSAGE - 1} FOR UPDATE OF o SKIP LOCKED
+    ), taken AS (
+      UPDATE "OutboundMessage" o SET "status" = 'sent', "sentAt" = now(), "updatedAt" = now(),
+        "payload" = o."payload" || jsonb_build_object('foldedInto', ${head.id.toString()}::text)
+      FROM fresh f WHERE o."id" = f."id"
+      RETURNING o."id", o."ticketId"
+    ), marked AS (
+      UPDATE "OutboundMessage" o SET "updatedAt" = now(),
+        "payload" = o."payload" || jsonb_build_object('folded', (SELECT jsonb_agg(t."id"::text ORDER BY t."id") FROM taken t))
+      WHERE o."id" = ${head.id} AND EXISTS (SELECT 1 FROM taken)
+      RETURNING o."id"
+    ), folded AS (
+      SELECT t."id", t."ticketId" FROM taken t
+      UNION ALL
+      SELECT m."id", m."ticketId" FROM head h JOIN "OutboundMessage" m
+        ON h."payload" -> 'folded' IS NOT NULL AND m."id" IN (SELECT jsonb_array_elements_text(h."payload" -> 'folded')::bigint)
+    )
+    SELECT h."status", c."locale", f."id" AS "folded", tk."code", tk."text", ht."code" AS "headCode", ht."text" AS "headText"
+    FROM head h
+    LEFT JOIN "Chat" c ON c."platform" = ${chat.platform}::"Platform" AND c."externalId" = ${chat.externalId}
+    LEFT JOIN "Ticket" ht ON ht."id" = h."ticketId"
+    LEFT JOIN folded f ON true
+    LEFT JOIN "Ticket" tk ON tk."id" = f."ticketId"
+    ORDER BY f."id"`;
+  const first = rows[0];
+  if (!first || first.status !== 'pending') return 'gone';
+  const given = rows.filter((r) => r.folded !== null && r.code !== null && r.text !== null);
+  if (given.length === 0 || first.headCode === null || first.headText === null) return null;
+  const tickets = [{ code: first.headCode, text: first.headText }, ...given.map((r) => ({ code: r.code!, text: r.text! }))];
+  const html = renderReceipts(tickets, translator(first.locale), caps);
+  const content: OutboundContent = {
+    text: caps.format === 'html' ? html : htmlToPlain(html),
+    ...(caps.replies && head.replyToMessageId ? { replyToMessageId: head.replyToMessageId } : {}),
+  };
+  return { content, absorbed: given.map((r) => BigInt(r.folded!)) };
 }

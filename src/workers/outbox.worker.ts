@@ -14,7 +14,7 @@ import { OutboxWriter, prepareMessage, type OutboxPayload } from '../core/outbox
 import { escapeHtml } from '../core/presentation/markup.js';
 import { ticketView } from '../core/tickets.js';
 import { answeredByReply } from '../core/features/tickets.js';
-import { foldReceipts, RECEIPT_PURPOSE, RECEIPTS_PER_MESSAGE, waitingReceipts } from '../core/receipts.js';
+import { foldReceipts, RECEIPT_PURPOSE } from '../core/receipts.js';
 import { compactCapacity, foldAnnouncements, renderSupportSummary, SUMMARY_EDIT_GAP_MS, summaryTickets, waitingAnnouncements } from '../core/support-summary.js';
 import { OutboxJob } from '../queues/names.js';
 import type { ChatPacer } from '../queues/pacer.js';
@@ -275,13 +275,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
    * in a burst, where the platform-wide limit is shared). Null: nothing waits; send it as it is.
    * 'gone': it was given by another message meanwhile.
    */
-  async function withWaitingReceipts(row: OutboundMessage, fromCopy: boolean, content: OutboundContent, chat: ChatAddress, channel: Channel): Promise<OutboundContent | 'gone' | null> {
-    const waiting = await waitingReceipts(prisma, chat, row.id, RECEIPTS_PER_MESSAGE - 1);
-    if (waiting.length === 0) return null;
-    const chatRow = await prisma.chat.findUnique({ where: { platform_externalId: { platform: chat.platform, externalId: chat.externalId } }, select: { locale: true } });
-    const t = createTranslator(isLocale(chatRow?.locale) ? chatRow.locale : 'vi');
-    const now = deps.clock?.() ?? new Date();
-    const fold = await prisma.$transaction((tx) => foldReceipts(tx, chat, { id: row.id, ticketId: row.ticketId, content }, waiting, channel.capabilities, t, now));
+  async function withWaitingReceipts(row: OutboundMessage, content: OutboundContent, chat: ChatAddress, channel: Channel): Promise<OutboundContent | 'gone' | null> {
+    const fold = await foldReceipts(prisma, chat, { id: row.id, replyToMessageId: content.replyToMessageId ?? null }, channel.capabilities, (locale) => createTranslator(isLocale(locale) ? locale : 'vi'));
     if (fold === 'gone' || fold === null) return fold;
     // Delivered with this message: out of the line at once, and their jobs (if any) have nothing to do.
     await deps.line.settle(chat.platform, chat.externalId, fold.absorbed).catch(() => undefined);
@@ -294,9 +289,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     chat: ChatAddress,
     channel: Channel,
     progress: DeliveryProgress | undefined,
-    fold: { fromCopy: boolean } | null = null,
+    mayFold = false,
   ): Promise<Built | 'gone'> {
-    const request = await buildPlain(row, payload, chat, channel, progress, fold);
+    const request = await buildPlain(row, payload, chat, channel, progress, mayFold);
     return request === 'gone' ? request : request && 'request' in request ? request : { request: request as OutboundRequest };
   }
 
@@ -306,14 +301,15 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     chat: ChatAddress,
     channel: Channel,
     progress: DeliveryProgress | undefined,
-    fold: { fromCopy: boolean } | null,
+    mayFold: boolean,
   ): Promise<OutboundRequest | Built | 'gone'> {
     const resume = progress ? { resume: progress } : {};
     switch (payload.op) {
       case 'send': {
         let content = legacyContent(payload.content);
-        if (fold && !progress && row.purpose === RECEIPT_PURPOSE && !(payload as { folded?: unknown }).folded) {
-          const folded = await withWaitingReceipts(row, fold.fromCopy, content, chat, channel);
+        // A receipt folded before (its payload read from the row says so) is drawn again the same way.
+        if ((mayFold || (payload as { folded?: unknown }).folded) && !progress && row.purpose === RECEIPT_PURPOSE) {
+          const folded = await withWaitingReceipts(row, content, chat, channel);
           if (folded === 'gone') return folded;
           if (folded) content = folded;
         }
@@ -608,7 +604,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     let remember: string | undefined;
     try {
       // A receipt with others waiting behind it in its chat's line (not known on a later look) gives them too.
-      const built = await buildRequest(row, payload, chat, channel, progress, !begun || begun.behind > 0 ? { fromCopy } : null);
+      const built = await buildRequest(row, payload, chat, channel, progress, !begun || begun.behind > 0);
       if (built === 'gone') {
         await leaveLine(row);
         return 'skipped';

@@ -99,41 +99,56 @@ describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API 
     for (const r of rows.filter((x) => x.status === 'sent')) expect(texts.filter((t) => t.includes(r.code)), r.code).toHaveLength(1);
   });
 
-  it('a receipt folded on an earlier run of its job gives the same message again and takes no more; one no longer due is left alone', async () => {
+  it("folds in one statement: only the chat's waiting receipts, the same again for a head folded before, nothing for a head no longer due", async () => {
     const prisma = h.app.db.prisma;
     const now = h.app.clock();
     const person = await prisma.person.create({ data: { platform: 'telegram', externalUserId: `f${randomBytes(4).toString('hex')}`, displayName: 'Cán bộ xã' } });
-    const chatId = `-77${randomBytes(3).readUIntBE(0, 3)}`;
-    const chatRow = await prisma.chat.create({ data: { platform: 'telegram', externalId: chatId, kind: 'group', role: 'commune', communeCode: '11953', title: 'Phường Phố Hiến' } });
-    const receipt = async (text: string, messageId: string) => {
+    const newChat = async () => {
+      const externalId = `-77${randomBytes(3).readUIntBE(0, 3)}`;
+      const row = await prisma.chat.create({ data: { platform: 'telegram', externalId, kind: 'group', role: 'commune', communeCode: '11953', title: 'Phường Phố Hiến' } });
+      return { row, address: { platform: 'telegram' as const, externalId } };
+    };
+    const [here, elsewhere] = [await newChat(), await newChat()];
+    const receipt = async (where: typeof here, text: string, messageId: string) => {
       const ticket = await prisma.$transaction((tx) =>
-        createTicket(tx, { prefix: 'HY', communeCode: '11953', reporterId: person.id, sourceChatId: chatRow.id, sourceMessageId: messageId, text, platform: 'telegram', attachments: [], actorLabel: 'Cán bộ xã', now }),
+        createTicket(tx, { prefix: 'HY', communeCode: '11953', reporterId: person.id, sourceChatId: where.row.id, sourceMessageId: messageId, text, platform: 'telegram', attachments: [], actorLabel: 'Cán bộ xã', now }),
       );
       const content = { text: `Đã tiếp nhận kiến nghị, mã phiếu <b>${ticket.code}</b>`, replyToMessageId: messageId };
-      const row = await prisma.outboundMessage.create({ data: { platform: 'telegram', chatExternalId: chatId, method: 'send', payload: { op: 'send', content }, purpose: RECEIPT_PURPOSE, ticketId: ticket.id } });
-      return { id: row.id, ticketId: ticket.id, code: ticket.code, content };
+      const row = await prisma.outboundMessage.create({
+        data: { platform: 'telegram', chatExternalId: where.address.externalId, method: 'send', payload: { op: 'send', content }, purpose: RECEIPT_PURPOSE, ticketId: ticket.id },
+      });
+      return { id: row.id, replyToMessageId: messageId, code: ticket.code };
     };
-    const [a, b, c] = [await receipt('Thiếu cán bộ địa chính', '1'), await receipt('Máy chủ một cửa hỏng', '2'), await receipt('Rác tồn đọng ở chợ', '3')];
-    const chat = { platform: 'telegram' as const, externalId: chatId };
     const caps = h.app.channels.channel('telegram')!.capabilities;
-    const t = createTranslator('vi');
-    const first = await prisma.$transaction((tx) => foldReceipts(tx, chat, a, [b.id, c.id], caps, t, now));
+    const vi = () => createTranslator('vi');
+    const fold = (head: { id: bigint; replyToMessageId: string }, where = here) => foldReceipts(prisma, where.address, head, caps, vi);
+
+    const a = await receipt(here, 'Thiếu cán bộ địa chính', '1');
+    // Alone in its chat (another chat's receipt waits, not its own): it gives only its own.
+    const other = await receipt(elsewhere, 'Mất mạng ở trung tâm', '9');
+    expect(await fold(a)).toBeNull();
+    const [b, c] = [await receipt(here, 'Máy chủ một cửa hỏng', '2'), await receipt(here, 'Rác tồn đọng ở chợ', '3')];
+    const first = await fold(a);
     if (first === null || first === 'gone') throw new Error(`expected a fold, got ${first}`);
     expect(first.absorbed).toEqual([b.id, c.id]);
     for (const x of [a, b, c]) expect(first.content.text).toContain(x.code);
-    expect(first.content.text).toContain('Máy chủ một cửa hỏng');
+    expect(first.content.text).not.toContain(other.code);
+    expect(first.content.text).toMatch(/^Đã tiếp nhận 3 kiến nghị, mã phiếu:\n• <b>HY-\d{4}<\/b> — ⁨Thiếu cán bộ địa chính⁩/);
     expect(first.content.replyToMessageId).toBe('1');
+    const rowOf = (x: { id: bigint }) => prisma.outboundMessage.findUniqueOrThrow({ where: { id: x.id } });
+    const [ra, rb, rc, ro] = [await rowOf(a), await rowOf(b), await rowOf(c), await rowOf(other)];
+    expect([ra, rb, rc, ro].map((r) => r.status)).toEqual(['pending', 'sent', 'sent', 'pending']);
+    expect((ra.payload as { folded?: string[] }).folded).toEqual([b.id.toString(), c.id.toString()]);
+    expect([rb, rc].map((r) => (r.payload as { foldedInto?: string }).foldedInto)).toEqual([a.id.toString(), a.id.toString()]);
 
-    // Its job handed back to wait for a later slot runs again with the row as first carried: the
-    // same message, and a receipt committed since stays for its own turn.
-    const d = await receipt('Trường học xuống cấp', '4');
-    const again = await prisma.$transaction((tx) => foldReceipts(tx, chat, a, [d.id], caps, t, now));
-    expect(again).toEqual(first);
+    // Its job run again (a retry, or handed back to wait for its slot): the same message, and a
+    // receipt committed since stays for its own turn.
+    const d = await receipt(here, 'Trường học xuống cấp', '4');
+    expect(await fold(a)).toEqual(first);
     expect((await prisma.outboundMessage.findUniqueOrThrow({ where: { id: d.id } })).status).toBe('pending');
-    expect((await prisma.outboundMessage.findMany({ where: { id: { in: [b.id, c.id] } } })).map((r) => r.status)).toEqual(['sent', 'sent']);
 
     // A head no longer due (given with another message) folds nothing.
-    expect(await prisma.$transaction((tx) => foldReceipts(tx, chat, b, [d.id], caps, t, now))).toBe('gone');
+    expect(await fold(b)).toBe('gone');
     expect((await prisma.outboundMessage.findUniqueOrThrow({ where: { id: d.id } })).status).toBe('pending');
   });
 });
