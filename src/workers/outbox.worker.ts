@@ -124,13 +124,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   async function markFailed(row: OutboundMessage, reason: string, notify: 'always' | 'once-per-chat' | 'never') {
     await prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: reason.slice(0, 1000), attempts: { increment: 1 } } });
     logger.warn({ outboxId: row.id.toString(), chat: row.chatExternalId, purpose: row.purpose, reason }, 'message could not be delivered');
-    if (row.purpose === RECEIPT_PURPOSE) {
-      // Receipts it was to give with its own (core/receipts.ts) were not given either.
-      await prisma.$executeRaw`
-        UPDATE "OutboundMessage" SET "status" = 'failed', "lastError" = ${`with ${row.id}: ${reason}`.slice(0, 1000)}, "updatedAt" = now()
-        WHERE "platform" = ${row.platform}::"Platform" AND "chatExternalId" = ${row.chatExternalId} AND "purpose" = ${RECEIPT_PURPOSE}
-          AND "status" = 'sent' AND "sentMessageId" IS NULL AND ("payload"->>'foldedInto') = ${row.id.toString()}`;
-    }
+    await failFolded(prisma, row, reason);
     if (notify === 'never') return;
     await tellAdminsAboutFailure(deps, row, reason, notify === 'once-per-chat' ? 'chat' : 'message');
   }
@@ -668,7 +662,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
             // Out of the old id's line: the messages behind it there (moved too) are woken.
             if (!unpaced) await leaveLine(row);
             chat = { platform: row.platform, externalId: f.newChatId };
-            const rebuilt = await buildRequest(row, payload, chat, channel, progress);
+            // A receipt that gives others (its row lists them) gives them at the new id too.
+            const rebuilt = await buildRequest(row, payload, chat, channel, progress, true);
             if (rebuilt === 'gone') return 'skipped';
             ({ request, remember } = rebuilt);
             continue;
@@ -742,8 +737,18 @@ export function createOutboxFailureHandler(deps: OutboxDeps) {
     const row = await deps.prisma.outboundMessage.findUnique({ where: { id: BigInt(parsed.data.outboxId) } });
     if (!row || !isDue(row.status)) return;
     await deps.prisma.outboundMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: `gave up after ${job.attemptsMade} attempts: ${err.message}`.slice(0, 1000) } });
+    await failFolded(deps.prisma, row, err.message);
     await tellAdminsAboutFailure(deps, row, err.message, 'message');
   };
+}
+
+/** The receipts a failed receipt was to give with its own (core/receipts.ts) were not given either. */
+async function failFolded(prisma: Db, row: OutboundMessage, reason: string): Promise<void> {
+  if (row.purpose !== RECEIPT_PURPOSE) return;
+  await prisma.$executeRaw`
+    UPDATE "OutboundMessage" SET "status" = 'failed', "lastError" = ${`with ${row.id}: ${reason}`.slice(0, 1000)}, "updatedAt" = now()
+    WHERE "platform" = ${row.platform}::"Platform" AND "chatExternalId" = ${row.chatExternalId} AND "purpose" = ${RECEIPT_PURPOSE}
+      AND "status" = 'sent' AND "sentMessageId" IS NULL AND ("payload"->>'foldedInto') = ${row.id.toString()}`;
 }
 
 /** A notice in a transaction of its own (the sender has none open), enqueued after commit. */

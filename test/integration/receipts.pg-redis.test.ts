@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import type { Job } from 'bullmq';
+import { adminDirectory } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
+import { createOutboxFailureHandler, type OutboxDeps } from '../../src/workers/outbox.worker.js';
 import { foldReceipts, RECEIPT_PURPOSE } from '../../src/core/receipts.js';
 import { createTicket } from '../../src/core/tickets.js';
 import { createTranslator } from '../../src/i18n/index.js';
@@ -80,9 +84,11 @@ describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API 
     const chat = await linkedCommune('Xã Tân Hưng', '11977');
     const official = (await emu.createUser({ first_name: 'Cán bộ xã' })).id;
     const before = emu.botMessages(chat).length;
-    // The first report's receipt goes at once; the next ones wait the chat's second behind it.
+    // The first report's receipt goes at once (and the platform takes a while to answer it); the
+    // next ones wait behind it, then the chat's second.
+    await emu.delayNext('sendMessage', 1_500, { chatId: chat });
     await emu.sendUserMessage({ chatId: chat, userId: official, text: '/baocao Kiến nghị đầu tiên về rác thải' });
-    await eventually(async () => (await receiptRows(chat)).some((r) => r.status === 'sent') || undefined, 'the first receipt', 20_000);
+    await eventually(async () => emu.calls('sendMessage').some((c) => String(c.params.chat_id) === String(chat)) || undefined, 'the first receipt on its way', 20_000);
     await emu.failNext('sendMessage', { error_code: 400, description: 'Bad Request: message is too long' }, { chatId: chat, times: 1 });
     await Promise.all(Array.from({ length: 5 }, (_, i) => emu.sendUserMessage({ chatId: chat, userId: official, text: `/baocao Kiến nghị ${i + 2} về rác thải` })));
     await eventually(async () => {
@@ -150,5 +156,13 @@ describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API 
     // A head no longer due (given with another message) folds nothing.
     expect(await fold(b)).toBe('gone');
     expect((await prisma.outboundMessage.findUniqueOrThrow({ where: { id: d.id } })).status).toBe('pending');
+
+    // Given up on (every attempt failed): the receipts it was to give fail with it; others stay due.
+    const deps = { prisma, config: h.app.config, settings: h.app.settings, logger: createLogger('silent'), queues: h.app.queues, platforms: h.app.channels, admins: adminDirectory(h.app.config), clock: h.app.clock };
+    const givenUp = createOutboxFailureHandler(deps as unknown as OutboxDeps);
+    await givenUp({ attemptsMade: 12, opts: { attempts: 12 }, data: { outboxId: a.id.toString() } } as unknown as Job, new Error('Bad Gateway'));
+    const after = await Promise.all([a, b, c, d, other].map(async (x) => (await prisma.outboundMessage.findUniqueOrThrow({ where: { id: x.id } })).status));
+    expect(after).toEqual(['failed', 'failed', 'failed', 'pending', 'pending']);
+    expect((await prisma.outboundMessage.findUniqueOrThrow({ where: { id: b.id } })).lastError).toBe(`with ${a.id}: Bad Gateway`);
   });
 });
