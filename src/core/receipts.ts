@@ -9,9 +9,6 @@ export { RECEIPT_PURPOSE };
 /** Receipts one message gives at most: its own and those waiting behind it. */
 export const RECEIPTS_PER_MESSAGE = 20;
 
-/** Receipts waiting longer than this go out on their own, in their turn. */
-const FOLD_LOOKBACK_SECONDS = 60 * 60;
-
 /** Room kept for the title and the hint. */
 const FRAME_CHARS = 300;
 
@@ -69,7 +66,6 @@ export async function foldReceipts(
       SELECT o."id" FROM "OutboundMessage" o, head h
       WHERE h."status" = 'pending' AND h."payload" -> 'folded' IS NULL AND h."ticketId" IS NOT NULL
         AND o."platform" = ${chat.platform}::"Platform" AND o."chatExternalId" = ${chat.externalId} AND o."purpose" = ${RECEIPT_PURPOSE}
-        AND o."createdAt" > now() - make_interval(secs => ${FOLD_LOOKBACK_SECONDS})
         AND o."status" = 'pending' AND o."method" = 'send' AND o."partsSent" = 0 AND o."ticketId" IS NOT NULL AND o."id" > h."id"
       ORDER BY o."id" LIMIT ${RECEIPTS_PER_MESSAGE - 1} FOR UPDATE OF o SKIP LOCKED
     ), taken AS (

@@ -49,6 +49,8 @@ describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API 
     const official = (await emu.createUser({ first_name: 'Cán bộ xã' })).id;
     const before = emu.botMessages(chat).length;
     const count = 12;
+    // The first receipt takes the platform a while to accept: the others are written meanwhile and wait behind it.
+    await emu.delayNext('sendMessage', 3_000, { chatId: chat });
     await Promise.all(
       Array.from({ length: count }, (_, i) => emu.sendUserMessage({ chatId: chat, userId: official, text: `/baocao Kiến nghị thứ ${i + 1}: thiếu máy tính ở bộ phận một cửa` })),
     );
@@ -86,11 +88,13 @@ describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API 
     const before = emu.botMessages(chat).length;
     // The first report's receipt goes at once (and the platform takes a while to answer it); the
     // next ones wait behind it, then the chat's second.
-    await emu.delayNext('sendMessage', 1_500, { chatId: chat });
+    await emu.delayNext('sendMessage', 6_000, { chatId: chat });
     await emu.sendUserMessage({ chatId: chat, userId: official, text: '/baocao Kiến nghị đầu tiên về rác thải' });
     await eventually(async () => emu.calls('sendMessage').some((c) => String(c.params.chat_id) === String(chat)) || undefined, 'the first receipt on its way', 20_000);
     await emu.failNext('sendMessage', { error_code: 400, description: 'Bad Request: message is too long' }, { chatId: chat, times: 1 });
     await Promise.all(Array.from({ length: 5 }, (_, i) => emu.sendUserMessage({ chatId: chat, userId: official, text: `/baocao Kiến nghị ${i + 2} về rác thải` })));
+    // All five are on record while the first is still at the platform: they wait behind it together.
+    await eventually(async () => (await receiptRows(chat)).length === 6 || undefined, 'six receipts written', 20_000);
     await eventually(async () => {
       const rows = await receiptRows(chat);
       return (rows.length === 6 && rows.every((r) => r.status === 'sent' || r.status === 'failed')) || undefined;
