@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.js';
 import type { Translate } from '../i18n/index.js';
 import type { ChannelCapabilities, ChatAddress, OutboundContent } from './port.js';
-import { escapeHtml, htmlToPlain, userText } from './presentation/markup.js';
+import { escapeHtml, excerpt, htmlToPlain, shapeThatFits, userText } from './presentation/markup.js';
 import { RECEIPT_PURPOSE } from '../queues/names.js';
 
 export { RECEIPT_PURPOSE };
@@ -23,15 +23,12 @@ export interface ReceiptTicket {
  * the start of its report so the reporter knows which is which, as much as fits one message.
  */
 export function renderReceipts(tickets: readonly ReceiptTicket[], t: Translate, caps: Pick<ChannelCapabilities, 'maxTextLength'>): string {
-  const budget = caps.maxTextLength - FRAME_CHARS;
-  const shapes: ((tk: ReceiptTicket) => string)[] = [60, 30].map((chars) => (tk: ReceiptTicket) => {
-    const flat = tk.text.replace(/\s+/g, ' ').trim();
-    const short = flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
-    return `• <b>${escapeHtml(tk.code)}</b> — ${userText(short)}`;
-  });
-  shapes.push((tk) => `• <b>${escapeHtml(tk.code)}</b>`);
-  const visible = (line: string) => line.replace(/<[^>]+>/g, '').length + 1;
-  const shape = shapes.find((s) => tickets.reduce((n, tk) => n + visible(s(tk)), 0) <= budget) ?? shapes.at(-1)!;
+  const shape = shapeThatFits(
+    tickets,
+    [...[60, 30].map((chars) => (tk: ReceiptTicket) => `• <b>${escapeHtml(tk.code)}</b> — ${userText(excerpt(tk.text, chars))}`), (tk: ReceiptTicket) => `• <b>${escapeHtml(tk.code)}</b>`],
+    caps.maxTextLength - FRAME_CHARS,
+    1,
+  );
   const first = tickets[0]?.code ?? '';
   return [escapeHtml(t('receipts-title', { count: tickets.length })), ...tickets.map(shape), escapeHtml(t('receipts-hint', { example: first }))].join('\n');
 }

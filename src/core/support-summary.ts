@@ -3,7 +3,7 @@ import type { Translate } from '../i18n/index.js';
 import type { Chat } from '../generated/prisma/client.js';
 import type { ChannelCapabilities, ChatAddress } from './port.js';
 import type { Message } from './outbox-writer.js';
-import { escapeHtml, userText } from './presentation/markup.js';
+import { escapeHtml, excerpt, shapeThatFits, userText } from './presentation/markup.js';
 import { addressOf, type Scope } from './scope.js';
 
 /** A summary collects the new tickets of this long (real time), then a new one begins. */
@@ -162,15 +162,16 @@ export function renderSupportSummary(tickets: readonly SummaryTicket[], t: Trans
   }
   const choiceChars = caps.buttons ? 0 : tickets.reduce((n, tk) => n + tk.code.length + 6, 0);
   const budget = caps.maxTextLength - SUMMARY_FRAME_CHARS - choiceChars;
-  const shapes: ((tk: SummaryTicket) => string)[] = [60, 30].map((chars) => (tk: SummaryTicket) => {
-    const flat = tk.text.replace(/\s+/g, ' ').trim();
-    const short = flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
-    return `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)} — ${userText(short)}`;
-  });
-  shapes.push((tk) => `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)}`, (tk) => `<b>${escapeHtml(tk.code)}</b>`);
-  // Visible length: the markup's tags do not count against the channel's limit.
-  const visible = (line: string) => line.replace(/<[^>]+>/g, '').length + 3;
-  const shape = shapes.find((s) => tickets.reduce((n, tk) => n + visible(s(tk)), 0) <= budget) ?? shapes.at(-1)!;
+  const shape = shapeThatFits(
+    tickets,
+    [
+      ...[60, 30].map((chars) => (tk: SummaryTicket) => `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)} — ${userText(excerpt(tk.text, chars))}`),
+      (tk: SummaryTicket) => `<b>${escapeHtml(tk.code)}</b> · ${escapeHtml(tk.communeName)}`,
+      (tk: SummaryTicket) => `<b>${escapeHtml(tk.code)}</b>`,
+    ],
+    budget,
+    3,
+  );
   const choices = [];
   for (let i = 0; i < tickets.length; i += 4) choices.push(tickets.slice(i, i + 4).map((tk) => ({ text: tk.code, data: `t:card:${tk.id}` })));
   return {

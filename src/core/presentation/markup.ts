@@ -80,6 +80,22 @@ export function nameText(name: string): string {
   return escapeHtml(stripBidiControls(name));
 }
 
+/** The start of a text on one line, at most `chars` characters, an ellipsis where it was cut. */
+export function excerpt(text: string, chars: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
+}
+
+/**
+ * The first of `shapes` (fullest first) whose lines for every item fit in `budget` visible
+ * characters — markup tags do not count, `perLine` is each line's frame (its break, a bullet) — or
+ * the last, shortest one.
+ */
+export function shapeThatFits<T>(items: readonly T[], shapes: readonly ((item: T) => string)[], budget: number, perLine: number): (item: T) => string {
+  const visible = (line: string) => line.replace(/<[^>]+>/g, '').length + perLine;
+  return shapes.find((shape) => items.reduce((n, item) => n + visible(shape(item)), 0) <= budget) ?? shapes.at(-1)!;
+}
+
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
