@@ -88,9 +88,11 @@ describe('receipts of reports waiting in one chat (PostgreSQL + Redis + Bot API 
     const before = emu.botMessages(chat).length;
     // The first report's receipt goes at once (and the platform takes a while to answer it); the
     // next ones wait behind it, then the chat's second.
-    await emu.delayNext('sendMessage', 6_000, { chatId: chat });
+    // (Delayed after it took effect: a failure set meanwhile is for the next call, not this one.)
+    await emu.delayNext('sendMessage', 6_000, { chatId: chat, afterProcessing: true });
     await emu.sendUserMessage({ chatId: chat, userId: official, text: '/baocao Kiến nghị đầu tiên về rác thải' });
-    await eventually(async () => emu.calls('sendMessage').some((c) => String(c.params.chat_id) === String(chat)) || undefined, 'the first receipt on its way', 20_000);
+    const receiptCall = (c: { params: Record<string, unknown> }) => String(c.params.chat_id) === String(chat) && String(c.params.text).includes('mã phiếu');
+    await eventually(async () => emu.calls('sendMessage').some(receiptCall) || undefined, 'the first receipt on its way', 20_000);
     await emu.failNext('sendMessage', { error_code: 400, description: 'Bad Request: message is too long' }, { chatId: chat, times: 1 });
     await Promise.all(Array.from({ length: 5 }, (_, i) => emu.sendUserMessage({ chatId: chat, userId: official, text: `/baocao Kiến nghị ${i + 2} về rác thải` })));
     // All five are on record while the first is still at the platform: they wait behind it together.
