@@ -210,7 +210,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       sentMarks = new SentMarks(db.prisma, logger);
       const outboxDeps = { prisma: db.prisma, config, settings, logger, queues: q, pacer, platforms, admins, files, line, sent: sentMarks, clock };
       workers = startWorkers({ connection: workerConnection, config, logger, metrics }, [
-        { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },
+        { queue: QUEUE.updates, processor: createUpdatesProcessor(updatesDeps, { release: (ids) => local?.release(ids) ?? [] }), concurrency: 8, onFailed: createUpdatesFailureHandler(updatesDeps) },
         // The platforms' per-second limits are held by the pacer's reservations (every sliding second),
         // not by a limiter on job starts, which would count jobs that only wait for their turn.
         { queue: QUEUE.outbox, processor: createOutboxProcessor(outboxDeps), concurrency: 32, onFailed: createOutboxFailureHandler(outboxDeps) },
@@ -221,10 +221,16 @@ export async function startApp(opts: AppOptions): Promise<App> {
       ]);
       // With ingress here too, updates are handled as they are stored while a run is free.
       if (runIngress && config.UPDATE_LOCAL_RUNS > 0) {
-        local = new LocalUpdates(updatesDeps, config.UPDATE_LOCAL_RUNS, () => {
-          noteActivity();
-          metrics.updatesLocal.inc();
-        });
+        local = new LocalUpdates(
+          updatesDeps,
+          config.UPDATE_LOCAL_RUNS,
+          () => {
+            noteActivity();
+            metrics.updatesLocal.inc();
+          },
+          // Worker processes on the updates queue besides this one's own worker.
+          { peers: async () => Math.max(0, (await q.updates.getWorkersCount()) - 1) },
+        );
       }
       await retry('job schedulers', logger, () => ensureSchedulers(q, settings, config.SWEEP_EVERY_MS), 10, signal);
       // A FLUSHALL, or a Redis that lost its data, takes the schedulers with it: put them back regularly.

@@ -43,14 +43,28 @@ export interface DatabaseOptions {
 }
 
 /**
+ * `?pgbouncer=true` on DATABASE_URL (the flag Prisma's own docs use) says a pooler in transaction
+ * mode stands between the bot and PostgreSQL, where a statement prepared on one server connection
+ * is not there on the next: statements then go unnamed. The flag is not passed on to the driver.
+ */
+export function withoutPoolerFlag(databaseUrl: string): { url: string; pooler: boolean } {
+  const u = new URL(databaseUrl);
+  const flag = u.searchParams.get('pgbouncer');
+  if (flag === null) return { url: databaseUrl, pooler: false };
+  u.searchParams.delete('pgbouncer');
+  return { url: u.toString(), pooler: flag !== 'false' && flag !== '0' };
+}
+
+/**
  * PostgreSQL when DATABASE_URL is set, otherwise embedded PostgreSQL (PGlite) under DATA_DIR.
  * The pool gets connection and statement timeouts: without them an outage hangs requests instead
  * of failing fast (RELIABILITY.md).
  */
 export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {
+    const { url: connectionString, pooler } = withoutPoolerFlag(opts.databaseUrl);
     const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
+      connectionString,
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
@@ -65,8 +79,8 @@ export function openDatabase(opts: DatabaseOptions): Database {
     // query reconnects.
     pool.on('error', () => undefined);
     const adapter = new TransactionNotingFactory(new PrismaPg(pool));
-    const prisma = withDirectSql(new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000, timeout: 20_000 } }), pool);
-    const url = opts.databaseUrl;
+    const prisma = withDirectSql(new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000, timeout: 20_000 } }), pool, { prepare: !pooler });
+    const url = connectionString;
     return {
       prisma,
       kind: 'postgres',

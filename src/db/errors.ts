@@ -48,6 +48,16 @@ interface Inspectable {
   cause?: unknown;
 }
 
+/**
+ * A statement prepared (db/direct-sql.ts) before a migration changed the columns it returns
+ * (`SELECT *` of an altered table): PostgreSQL refuses to run it again under that name. It is
+ * prepared afresh under a new one, so the work that met it is retried.
+ */
+export function isStalePreparedStatement(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
+}
+
 /** Classifies an error, looking through wrappers (grammY's BotError, `cause` chains). */
 export function classifyFailure(err: unknown): FailureKind {
   const seen = new Set<unknown>();
@@ -66,6 +76,7 @@ export function classifyFailure(err: unknown): FailureKind {
     // A pg DatabaseError carries its SQLSTATE in `code` directly (outside Prisma).
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && retryableSqlState(e.code)) return 'retryable';
     if (typeof e.message === 'string' && RETRYABLE_MESSAGE.test(e.message)) return 'retryable';
+    if (isStalePreparedStatement(e)) return 'retryable';
     current = e.error ?? e.cause;
   }
   return 'permanent';

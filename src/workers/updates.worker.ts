@@ -35,6 +35,24 @@ const TURN_WAIT_MS = 150;
 
 /** Updates handled together in one transaction, at most. */
 const UPDATE_BATCH = 16;
+/** Stored updates that wait in the receiving process for a free run, at most (beyond: the queue). */
+const WAITING_MAX = 10_000;
+/** How long an update waits there before it goes to the queue, when other worker processes could take it. */
+export const HANDOFF_MS = 1_000;
+/** With no other worker process: how long the runs may go without finishing one before the waiting updates go to the queue anyway. */
+export const STALL_MS = 5_000;
+/** How often the worker processes on the updates queue are counted (while updates wait). */
+const PEERS_EVERY_MS = 5_000;
+
+export interface LocalUpdatesOptions {
+  /** How long an update waits for a free run before it goes to the queue (default HANDOFF_MS), when peers could take it. */
+  handoffMs?: number;
+  /** How long the runs may go without finishing one before everything waiting goes to the queue (default STALL_MS). */
+  stallMs?: number;
+  /** How many worker processes besides this one take updates from the queue (default: none). */
+  peers?: () => Promise<number>;
+}
+
 /** Batches rerun after setting aside an update that failed; then the job's own update goes alone. */
 const MAX_BATCH_ROUNDS = 3;
 
@@ -56,6 +74,13 @@ interface BatchOutcome {
   processed: bigint[];
   /** Updates of the batch closed with their error (set aside, in transactions of their own). */
   closed: bigint[];
+  /** Updates the batch took but left for their turn (a chat's earlier update is still to run). */
+  held: bigint[];
+  /**
+   * Others a round of the batch took and then gave back when it failed (rolled back), which the
+   * last round did not take again: nothing else may be due to handle them.
+   */
+  looseEnds?: bigint[];
 }
 
 /** An update of a batch failed: the batch's transaction is rolled back whole (there are no savepoints). */
@@ -63,6 +88,19 @@ class BatchFailure extends Error {
   constructor(
     readonly row: ClaimedRow,
     override readonly cause: unknown,
+  ) {
+    super(describeFailure(cause));
+  }
+}
+
+/**
+ * A batch that could not run at all (the database away): nothing was kept. `looseEnds` are the
+ * others its rounds took and gave back: whoever gets this error sees to them too.
+ */
+class BatchAbandoned extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly looseEnds: bigint[],
   ) {
     super(describeFailure(cause));
   }
@@ -140,35 +178,44 @@ function createBatchHandler(deps: UpdatesDeps) {
     let alone = false;
     // Others set aside and closed on the way: whatever the outcome, they are settled.
     const closedOthers: bigint[] = [];
+    // Every update a round took (a failed round's are given back by its rollback).
+    const taken = new Set<bigint>();
     const settle = (outcome: BatchOutcome) => {
       outcome.closed.push(...closedOthers);
+      const done = new Set([ownId, ...outcome.processed, ...outcome.closed, ...outcome.held]);
+      outcome.looseEnds = [...taken].filter((id) => !done.has(id));
       return outcome;
     };
-    for (let round = 0; ; round++) {
-      try {
-        return settle(await claimAndHandle(ownId, alone ? [] : preferred, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1));
-      } catch (err) {
-        if (err instanceof FlushFailure && !alone) {
-          alone = true;
-          continue;
-        }
-        if (err instanceof FlushFailure) throw err.cause;
-        if (!(err instanceof BatchFailure)) throw err;
-        const retryable = classifyFailure(err.cause) === 'retryable';
-        if (err.row.id === ownId) {
-          // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
-          if (retryable) return settle({ own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [], closed: [] });
-          return settle(await closeAlone(ownId, err.cause));
-        }
-        if (retryable) {
-          // Its own job tries it again; meanwhile its chat's later updates wait behind it.
-          await deps.prisma.$executeRaw`UPDATE "InboundUpdate" SET "attempts" = "attempts" + 1, "error" = ${describeFailure(err.cause).slice(0, 1000)} WHERE "id" = ${err.row.id} AND "processedAt" IS NULL`;
-        } else {
-          const closed = await closeAlone(err.row.id, err.cause);
-          await deps.queues.enqueueOutbox(closed.rows);
-          if (closed.own === 'failed') closedOthers.push(err.row.id);
+    try {
+      for (let round = 0; ; round++) {
+        try {
+          return settle(await claimAndHandle(ownId, alone ? [] : preferred, !alone && round < MAX_BATCH_ROUNDS ? batchSize : 1, taken));
+        } catch (err) {
+          if (err instanceof FlushFailure && !alone) {
+            alone = true;
+            continue;
+          }
+          if (err instanceof FlushFailure) throw err.cause;
+          if (!(err instanceof BatchFailure)) throw err;
+          const retryable = classifyFailure(err.cause) === 'retryable';
+          if (err.row.id === ownId) {
+            // Tried again by its job (BullMQ's backoff); the rollback left nothing behind.
+            if (retryable) return settle({ own: 'retry', ownError: err.cause, rows: [], wakeups: [], processed: [], closed: [], held: [] });
+            return settle(await closeAlone(ownId, err.cause));
+          }
+          if (retryable) {
+            // Its own job tries it again; meanwhile its chat's later updates wait behind it.
+            await deps.prisma.$executeRaw`UPDATE "InboundUpdate" SET "attempts" = "attempts" + 1, "error" = ${describeFailure(err.cause).slice(0, 1000)} WHERE "id" = ${err.row.id} AND "processedAt" IS NULL`;
+          } else {
+            const closed = await closeAlone(err.row.id, err.cause);
+            await deps.queues.enqueueOutbox(closed.rows);
+            if (closed.own === 'failed') closedOthers.push(err.row.id);
+          }
         }
       }
+    } catch (err) {
+      // Nothing of the last round was kept: what its rounds took goes with the error.
+      throw new BatchAbandoned(err, [...taken].filter((id) => id !== ownId));
     }
   }
 
@@ -178,13 +225,13 @@ function createBatchHandler(deps: UpdatesDeps) {
       const rows = await tx.$queryRaw<ClaimedRow[]>`
         SELECT "id", "platform"::text AS "platform", "chatKey", "payload", "error" FROM "InboundUpdate"
         WHERE "id" = ${id} AND "processedAt" IS NULL FOR UPDATE`;
-      const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [], closed: [] };
+      const outcome: BatchOutcome = { own: rows.length ? 'failed' : 'not-claimed', ownError: null, rows: [], wakeups: [], processed: [], closed: [], held: [] };
       if (rows[0]) await closeFailed(tx, { ...rows[0], id: BigInt(rows[0].id) }, cause, outcome);
       return outcome;
     });
   }
 
-  async function claimAndHandle(ownId: bigint, preferred: readonly bigint[], limit: number): Promise<BatchOutcome> {
+  async function claimAndHandle(ownId: bigint, preferred: readonly bigint[], limit: number, taken: Set<bigint>): Promise<BatchOutcome> {
     return deps.prisma.$transaction(async (tx) => {
       // The batch, locked, each row with the earliest unhandled update of its chat outside the batch
       // (within its hold time): one statement. The job's own update and those it was handed with
@@ -210,8 +257,9 @@ function createBatchHandler(deps: UpdatesDeps) {
       for (const r of claimed) {
         r.id = BigInt(r.id);
         r.earlier = r.earlier === null ? null : BigInt(r.earlier);
+        taken.add(r.id);
       }
-      const outcome: BatchOutcome = { own: claimed.some((r) => r.id === ownId) ? 'processed' : 'not-claimed', rows: [], wakeups: [], processed: [], closed: [], ownError: null };
+      const outcome: BatchOutcome = { own: claimed.some((r) => r.id === ownId) ? 'processed' : 'not-claimed', rows: [], wakeups: [], processed: [], closed: [], held: [], ownError: null };
       if (claimed.length === 0) return outcome;
       claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
 
@@ -240,6 +288,7 @@ function createBatchHandler(deps: UpdatesDeps) {
         if (chat && (held.has(chat) || (earlier !== undefined && earlier < row.id))) {
           // Not its turn: it runs after the earlier update of its chat (its own job comes back for it).
           if (chat) held.add(chat);
+          outcome.held.push(row.id);
           if (row.id === ownId) outcome.own = 'wait';
           continue;
         }
@@ -284,10 +333,20 @@ function createBatchHandler(deps: UpdatesDeps) {
   return { handleBatch, batchSize };
 }
 
-/** After a batch committed: its messages enqueued, reminder rounds woken, the jobs it made needless removed. */
-async function afterBatch(deps: UpdatesDeps, outcome: BatchOutcome, jobless: ReadonlySet<bigint>): Promise<void> {
+/**
+ * After a batch committed: its messages enqueued, reminder rounds woken, the jobs it made needless
+ * removed. Updates it took and left — held for their chat's turn, or given back by a failed round
+ * (if still unhandled) — get jobs that look again shortly: whatever would have run them may have
+ * found them taken by this batch and left them to it. `ownJob`: the update whose own job is
+ * running this batch (it looks again by itself).
+ */
+async function afterBatch(deps: UpdatesDeps, outcome: BatchOutcome, jobless: ReadonlySet<bigint>, ownJob?: bigint): Promise<void> {
   await deps.queues.enqueueOutbox(outcome.rows);
   await deps.queues.scheduleReminderTicks(outcome.wakeups);
+  const again = [...outcome.held, ...(await stillUnprocessed(deps, outcome.looseEnds ?? []))].filter((id) => id !== ownJob);
+  if (again.length) {
+    await deps.queues.enqueueUpdates(again, TURN_WAIT_MS).catch((err: unknown) => deps.logger.warn({ err: describeFailure(err), count: again.length }, 'updates left by a batch not enqueued; the sweep will enqueue them'));
+  }
   // The other updates this batch handled need no job of their own any more.
   const others = outcome.processed.filter((p) => !jobless.has(p));
   if (others.length) await Promise.all(others.map((p) => deps.queues.updates.remove(deps.queues.updateJobId(p)).catch(() => 0)));
@@ -305,13 +364,23 @@ function recordFailure(deps: UpdatesDeps, id: bigint, err: unknown, final: boole
  * jobs are removed. An update whose chat has an earlier one still to run comes back shortly (not an
  * attempt); a retryable failure is thrown for BullMQ's backoff.
  */
-export function createUpdatesProcessor(deps: UpdatesDeps) {
+export function createUpdatesProcessor(deps: UpdatesDeps, local?: { release(ids: readonly bigint[]): bigint[] } | null) {
   const { handleBatch } = createBatchHandler(deps);
   return async function processUpdate(job: Job, token?: string): Promise<string> {
     const { inboundId } = UpdateJob.parse(job.data);
     const id = BigInt(inboundId);
-    const outcome = await handleBatch(id);
-    await afterBatch(deps, outcome, new Set([id]));
+    let outcome: BatchOutcome;
+    try {
+      outcome = await handleBatch(id);
+    } catch (err) {
+      if (!(err instanceof BatchAbandoned)) throw err;
+      // Retried by BullMQ's backoff; the others the batch had taken are looked at again too.
+      await deps.queues.enqueueUpdates(err.looseEnds, UPDATE_RETRY_MS).catch(() => undefined);
+      throw err.cause;
+    }
+    // Updates the batch took that were waiting for a run of this process have no job to remove.
+    const jobless = new Set([id, ...(local?.release([...outcome.processed, ...outcome.closed]) ?? [])]);
+    await afterBatch(deps, outcome, jobless, id);
     if (outcome.own === 'retry') throw outcome.ownError;
     let status: string = outcome.own;
     if (outcome.own === 'not-claimed') {
@@ -329,52 +398,148 @@ export function createUpdatesProcessor(deps: UpdatesDeps) {
 }
 
 /**
- * Updates run in this process, straight from the inbox, while it has a run free (ROLE=all): no job
- * to add, fetch and finish, and no hop through Redis between storing an update and handling it. A
- * run takes a group of updates stored together (up to a batch) as its own. Whatever a run does not
- * finish — a chat's earlier update still to run, a failure to retry, the database away — gets its
- * job then, as if it had gone to the queue first (a retry with BullMQ's backoff). Should the process
- * die mid-run, the rows are stored and unprocessed with no job: the sweep enqueues them (the same
- * net as for a job Redis lost). Updates beyond the free runs go to the queue, where every worker
- * process shares them.
+ * Updates run in this process, straight from the inbox (ROLE=all): no job to add, fetch and finish,
+ * and no hop through Redis between storing an update and handling it. A run takes a group of
+ * updates stored together (up to a batch) as its own. Updates that come while every run is busy
+ * wait here, in the order they were stored, for the next free run — in a burst the runs' batches
+ * mostly take them as "the oldest others" before their turn comes — up to `WAITING_MAX` of them.
+ * Beyond that, and those that waited longer than `handoffMs` while other worker processes could
+ * take them (or all of them, when the runs stall), go to the queue.
+ * Whatever a run does not finish — a chat's earlier update still to run, a failure to retry, the
+ * database away — gets its job then, as if it had gone to the queue first (a retry with BullMQ's
+ * backoff). Should the process die, the rows are stored and unprocessed with no job: the sweep
+ * enqueues them (the same net as for a job Redis lost); at shutdown those still waiting go to the
+ * queue at once.
  */
 export class LocalUpdates {
   private readonly running = new Set<Promise<void>>();
   private readonly handleBatch: ReturnType<typeof createBatchHandler>['handleBatch'];
   private readonly groupSize: number;
+  /** Stored updates waiting for a run, in stored order, with when they began to wait. */
+  private readonly waiting = new Map<bigint, number>();
+  private handoffTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly handoffMs: number;
+  private readonly stallMs: number;
+  /** When a run last finished, or updates began to wait (the stall clock starts at the later). */
+  private lastFinished = performance.now();
+  private peers = 0;
+  private peersCountedAt = -Infinity;
 
   constructor(
     private readonly deps: UpdatesDeps,
     /** Runs at once, at most (0: every update goes to the queue). */
     private readonly slots: number,
     private readonly onDone: () => void = () => undefined,
+    private readonly options: LocalUpdatesOptions = {},
   ) {
     const handler = createBatchHandler(deps);
     this.handleBatch = handler.handleBatch;
     this.groupSize = handler.batchSize;
+    this.handoffMs = options.handoffMs ?? HANDOFF_MS;
+    this.stallMs = options.stallMs ?? STALL_MS;
   }
 
-  /** Runs in the free runs what fits (in groups of stored order); returns the ids left for the queue. */
+  /** Runs in the free runs what fits (in groups of stored order), keeps what may wait; returns the ids left for the queue. */
   take(ids: readonly bigint[]): bigint[] {
-    let free = this.closed ? 0 : this.slots - this.running.size;
+    if (this.closed || this.slots === 0) return [...ids];
     let at = 0;
-    for (; free > 0 && at < ids.length; free--, at += this.groupSize) {
-      const group = ids.slice(at, at + this.groupSize);
-      const run: Promise<void> = this.run(group)
-        // Its failures are handled inside (the rows are stored either way): this is only so nothing escapes.
-        .catch((err: unknown) => this.deps.logger.error({ err: describeFailure(err), count: group.length }, 'update run failed; the sweep will enqueue what it left'))
-        .finally(() => this.running.delete(run));
-      this.running.add(run);
+    for (let free = this.slots - this.running.size; free > 0 && at < ids.length && this.waiting.size === 0; free--, at += this.groupSize) {
+      this.start(ids.slice(at, at + this.groupSize));
     }
+    const now = performance.now();
+    for (; at < ids.length && this.waiting.size < WAITING_MAX; at++) this.waiting.set(ids[at]!, now);
+    this.next();
+    this.watchWaiting();
     return ids.slice(at);
   }
 
-  /** Stops taking updates and waits for the runs under way (at most `capMs`). */
+  /**
+   * Of `ids` (updates a batch has just handled), those that were waiting here: they leave, and have
+   * no job to remove.
+   */
+  release(ids: readonly bigint[]): bigint[] {
+    return ids.filter((id) => this.waiting.delete(id));
+  }
+
+  /** Stops taking updates, hands those still waiting to the queue, and waits for the runs under way (at most `capMs`). */
   async drain(capMs = 10_000): Promise<void> {
     this.closed = true;
+    this.stopWatching();
+    const left = [...this.waiting.keys()];
+    this.waiting.clear();
     const timer = new Promise<void>((r) => setTimeout(r, capMs).unref());
-    await Promise.race([Promise.allSettled([...this.running]), timer]);
+    await Promise.race([Promise.allSettled([...this.running, this.enqueue(left, 0)]), timer]);
+  }
+
+  /** Starts runs for the waiting updates while runs are free. */
+  private next(): void {
+    while (!this.closed && this.running.size < this.slots && this.waiting.size > 0) {
+      const group: bigint[] = [];
+      for (const id of this.waiting.keys()) {
+        group.push(id);
+        if (group.length === this.groupSize) break;
+      }
+      for (const id of group) this.waiting.delete(id);
+      this.start(group);
+    }
+    if (this.waiting.size === 0) this.stopWatching();
+  }
+
+  private start(group: bigint[]): void {
+    const run: Promise<void> = this.run(group)
+      // Its failures are handled inside (the rows are stored either way): this is only so nothing escapes.
+      .catch((err: unknown) => this.deps.logger.error({ err: describeFailure(err), count: group.length }, 'update run failed; the sweep will enqueue what it left'))
+      .finally(() => {
+        this.running.delete(run);
+        this.lastFinished = performance.now();
+        this.next();
+      });
+    this.running.add(run);
+  }
+
+  /**
+   * While updates wait, those waiting longer than `handoffMs` go to the queue if another worker
+   * process is there to take them; with none, all of them go once the runs have finished nothing
+   * for `stallMs` (the queue's jobs outlive this process, and its workers here take them too).
+   */
+  private watchWaiting(): void {
+    if (this.handoffTimer || this.waiting.size === 0) return;
+    this.lastFinished = performance.now();
+    this.handoffTimer = setInterval(() => this.handOff(), Math.max(10, Math.min(250, this.handoffMs / 2)));
+    this.handoffTimer.unref();
+  }
+
+  private stopWatching(): void {
+    if (this.handoffTimer) clearInterval(this.handoffTimer);
+    this.handoffTimer = null;
+  }
+
+  private handOff(): void {
+    const now = performance.now();
+    this.countPeers(now);
+    const stalled = now - this.lastFinished >= this.stallMs;
+    if (this.peers === 0 && !stalled) return;
+    const due = stalled ? Infinity : now - this.handoffMs;
+    const late: bigint[] = [];
+    for (const [id, since] of this.waiting) {
+      if (since > due) break;
+      late.push(id);
+    }
+    for (const id of late) this.waiting.delete(id);
+    if (this.waiting.size === 0) this.stopWatching();
+    if (late.length) void this.enqueue(late, 0);
+  }
+
+  /** Counts the other worker processes now and then (in the background; the last count holds meanwhile). */
+  private countPeers(now: number): void {
+    const peers = this.options.peers;
+    if (!peers || now - this.peersCountedAt < PEERS_EVERY_MS) return;
+    this.peersCountedAt = now;
+    peers().then(
+      (n) => (this.peers = n),
+      () => undefined,
+    );
   }
 
   private async run(group: bigint[]): Promise<void> {
@@ -384,22 +549,24 @@ export class LocalUpdates {
     try {
       outcome = await this.handleBatch(own, preferred);
     } catch (err) {
-      // Nothing was kept (the transaction rolled back): the queue tries them all again, with its backoff.
-      deps.logger.warn({ err: describeFailure(err), count: group.length }, 'updates could not be handled here; queued for a retry');
-      await this.enqueue(group, UPDATE_RETRY_MS);
+      // Nothing was kept (the transaction rolled back): the queue tries them all again, with its
+      // backoff, and the others the batch had taken with them.
+      const cause = err instanceof BatchAbandoned ? err.cause : err;
+      const looseEnds = err instanceof BatchAbandoned ? err.looseEnds : [];
+      deps.logger.warn({ err: describeFailure(cause), count: group.length }, 'updates could not be handled here; queued for a retry');
+      await this.enqueue([...new Set([...group, ...looseEnds])], UPDATE_RETRY_MS);
       return;
     }
     try {
-      await afterBatch(deps, outcome, new Set(group));
-      const settled = new Set([...outcome.processed, ...outcome.closed]);
-      if (outcome.own === 'failed') settled.add(own);
+      // The batch's others that were waiting here are settled too, and had no job either.
+      const jobless = new Set([...group, ...this.release([...outcome.processed, ...outcome.closed])]);
+      // Those it held for their chat's turn get jobs there. Those it did not take are another
+      // batch's (which settles them, or gives them jobs when it leaves them) or handled already.
+      await afterBatch(deps, outcome, jobless);
       if (outcome.own === 'retry') {
-        settled.add(own);
         await recordFailure(deps, own, outcome.ownError, false);
         await this.enqueue([own], UPDATE_RETRY_MS);
       }
-      // Waiting for an earlier update of their chat, set aside, or held by another batch: their jobs look again.
-      await this.enqueue(group.filter((id) => !settled.has(id)), TURN_WAIT_MS);
     } finally {
       this.onDone();
     }
@@ -412,6 +579,22 @@ export class LocalUpdates {
     } catch (err) {
       this.deps.logger.warn({ err: (err as Error).message, count: ids.length }, 'updates not finished here and not enqueued; the sweep will enqueue them');
     }
+  }
+}
+
+/**
+ * Of a run's own updates it did not handle, those still unprocessed: another batch may have
+ * handled the rest meanwhile (in a burst, most), and they need no job. On a failure to read, all
+ * of them (a job that finds its update handled costs little).
+ */
+async function stillUnprocessed(deps: UpdatesDeps, ids: bigint[]): Promise<bigint[]> {
+  if (ids.length === 0) return ids;
+  try {
+    const rows = await deps.prisma.$queryRaw<{ id: bigint }[]>`SELECT "id" FROM "InboundUpdate" WHERE "id" = ANY(${ids.map(String)}::bigint[]) AND "processedAt" IS NULL`;
+    const open = new Set(rows.map((r) => BigInt(r.id)));
+    return ids.filter((id) => open.has(id));
+  } catch {
+    return ids;
   }
 }
 

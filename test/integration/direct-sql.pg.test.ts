@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { openDatabase, withoutPoolerFlag, type Database } from '../../src/db/client.js';
+import { classifyFailure } from '../../src/db/errors.js';
+import { Prisma } from '../../src/generated/prisma/client.js';
 import { databaseUrl, dropDatabase, withAdminClient } from '../support/pg.js';
 
 const name = `thaogo_direct_${process.env.THAOGO_TEST_RUN}`;
@@ -111,5 +113,72 @@ describe('raw SQL sent directly to PostgreSQL', () => {
     const inside = await db.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1 / 0`).then(() => null, shape);
     expect(outside).toEqual({ name: 'DatabaseError', code: '22012' });
     expect(inside).toEqual({ name: 'DatabaseError', code: '22012' });
+  });
+
+  describe('prepared statements', () => {
+    type Prepared = { name: string; statement: string };
+    /** What the connection of a transaction has prepared, of statements whose text names `marker`. */
+    const preparedOn = (tx: Pick<Database['prisma'], '$queryRawUnsafe'>, marker: string) =>
+      tx.$queryRawUnsafe<Prepared[]>(`SELECT "name", "statement" FROM pg_prepared_statements WHERE "statement" LIKE '%' || $1 || '%'`, marker);
+
+    it('a statement written in the code is prepared once per connection and run by name after', async () => {
+      const select = (n: number) => db.prisma.$queryRaw<{ n: number }[]>`SELECT ${n}::int AS "n", 'prep-marker-1' AS "m"`;
+      const fragment = Prisma.sql`'prep-marker-2'`;
+      const seen = await db.prisma.$transaction(async (tx) => {
+        const got: number[] = [];
+        for (const n of [1, 2, 3]) got.push((await tx.$queryRaw<{ n: number }[]>`SELECT ${n}::int AS "n", 'prep-marker-1' AS "m"`)[0]!.n);
+        // Text put together at run time is never named: it could be different every time.
+        await tx.$queryRaw`SELECT 1 AS "x", ${fragment} AS "m"`;
+        await tx.$queryRaw(Prisma.sql`SELECT 2 AS "x", 'prep-marker-3' AS "m"`);
+        return { got, one: await preparedOn(tx, 'prep-marker-1'), two: await preparedOn(tx, 'prep-marker-2'), three: await preparedOn(tx, 'prep-marker-3') };
+      });
+      expect(seen.got).toEqual([1, 2, 3]);
+      expect(seen.one).toHaveLength(1);
+      expect(seen.one[0]!.name).toMatch(/^thaogo_\d+_\d+$/);
+      expect(seen.two).toEqual([]);
+      expect(seen.three).toEqual([]);
+      // The same call site outside a transaction, on any pooled connection: the same name.
+      expect((await select(4))[0]!.n).toBe(4);
+    });
+
+    it('a statement prepared before a migration changed its columns is prepared again (outside a transaction at once, inside at its retry)', async () => {
+      await db.prisma.$executeRawUnsafe(`CREATE TABLE "reshaped" ("id" int PRIMARY KEY, "a" text)`);
+      await db.prisma.$executeRawUnsafe(`INSERT INTO "reshaped" VALUES (1, 'x')`);
+      const inTx = () => db.prisma.$transaction((tx) => tx.$queryRaw<Record<string, unknown>[]>`SELECT * FROM "reshaped" WHERE "id" = 1`);
+      const outside = () => db.prisma.$queryRaw<Record<string, unknown>[]>`SELECT * FROM "reshaped" WHERE "id" = ${1}`;
+      // Prepared on every pooled connection the pool may hand out.
+      const held = await Promise.all(Array.from({ length: 10 }, () => Promise.all([inTx(), outside()])));
+      expect(held[0]).toEqual([[{ id: 1, a: 'x' }], [{ id: 1, a: 'x' }]]);
+
+      await db.prisma.$executeRawUnsafe(`ALTER TABLE "reshaped" ADD COLUMN "b" int DEFAULT 7`);
+      expect(await outside()).toEqual([{ id: 1, a: 'x', b: 7 }]);
+      // Inside a transaction the refusal aborts it: the failure is one retrying fixes, and the retry does.
+      let failure: unknown = null;
+      let rows: Record<string, unknown>[] | null = null;
+      for (let attempt = 0; attempt < 3 && rows === null; attempt++) {
+        rows = await inTx().catch((err: unknown) => {
+          failure = err;
+          return null;
+        });
+      }
+      expect(rows).toEqual([{ id: 1, a: 'x', b: 7 }]);
+      if (failure) expect(classifyFailure(failure)).toBe('retryable');
+    });
+
+    it('behind a pooler (?pgbouncer=true) nothing is prepared, and the flag is not passed on', async () => {
+      expect(withoutPoolerFlag('postgresql://u@h:5432/db?pgbouncer=true&sslmode=disable')).toEqual({ url: 'postgresql://u@h:5432/db?sslmode=disable', pooler: true });
+      expect(withoutPoolerFlag('postgresql://u@h:5432/db?pgbouncer=false')).toEqual({ url: 'postgresql://u@h:5432/db', pooler: false });
+      expect(withoutPoolerFlag('postgresql://u@h:5432/db')).toEqual({ url: 'postgresql://u@h:5432/db', pooler: false });
+      const pooled = openDatabase({ databaseUrl: `${databaseUrl(name)}?pgbouncer=true`, dataDir: tmpdir() });
+      try {
+        const seen = await pooled.prisma.$transaction(async (tx) => {
+          for (const n of [1, 2]) await tx.$queryRaw`SELECT ${n}::int AS "n", 'prep-marker-4' AS "m"`;
+          return preparedOn(tx, 'prep-marker-4');
+        });
+        expect(seen).toEqual([]);
+      } finally {
+        await pooled.close();
+      }
+    });
   });
 });

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db, type Tx } from '../../src/db/client.js';
 import { createInbox, type CheckedUpdate } from '../../src/ingress/inbox.js';
 import { createLogger } from '../../src/logger.js';
 import type { PlatformPlugin } from '../../src/platforms/plugin.js';
 import { Queues } from '../../src/queues/queues.js';
-import { LocalUpdates } from '../../src/workers/updates.worker.js';
+import { LocalUpdates, type LocalUpdatesOptions } from '../../src/workers/updates.worker.js';
 import { REDIS_TEST_URL } from '../support/pg.js';
 import { deleteRedisPrefix } from '../support/test-app.js';
 import { openTestDatabase, type OpenedTestDatabase } from '../support/test-db.js';
@@ -42,8 +42,8 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
     if (text.startsWith('[bận]')) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
     return null;
   };
-  const local = (slots: number, opts: { prisma?: Db; batchSize?: number; onDone?: () => void } = {}) =>
-    new LocalUpdates(updatesDepsReading(toInbound, { prisma: opts.prisma ?? opened!.db.prisma, logger, queues, batchSize: opts.batchSize }), slots, opts.onDone);
+  const local = (slots: number, opts: { prisma?: Db; batchSize?: number; onDone?: () => void } & LocalUpdatesOptions = {}) =>
+    new LocalUpdates(updatesDepsReading(toInbound, { prisma: opts.prisma ?? opened!.db.prisma, logger, queues, batchSize: opts.batchSize }), slots, opts.onDone, opts);
   /** Stores an update through an inbox without local runs, then removes its job: a row only the test hands on. */
   const storedWithoutJob = async (u: CheckedUpdate) => {
     await createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram').accept(u);
@@ -105,26 +105,91 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
     expect(reads.get('ngay tại chỗ')).toBe(1);
   });
 
-  it('takes what its free runs hold, a batch each, and leaves the rest to the queue', async () => {
+  /** Stores updates through an inbox without local runs and removes their jobs: rows only the test hands on. */
+  const storedQuietly = async (updates: CheckedUpdate[]) => {
+    const ids: bigint[] = [];
+    for (const u of updates) ids.push(await storedWithoutJob(u));
+    return ids;
+  };
+  const processed = async (ids: readonly bigint[]) =>
+    (await opened!.db.prisma.inboundUpdate.findMany({ where: { id: { in: [...ids] }, processedAt: { not: null } }, select: { id: true } })).length;
+
+  it('updates that come while every run is busy wait for the next free run, in stored order, with no job', async () => {
     reads = new Map();
-    const plain = createInbox({ prisma: opened!.db.prisma, queues, logger }, 'telegram');
-    const updates = Array.from({ length: 5 }, (_, i) => update(-610 - i, `nhóm ${i}`));
-    for (const u of updates) await plain.accept(u);
-    const ids = await Promise.all(updates.map(async (u) => (await row(u)).id));
-    await queues.updates.remove(queues.updateJobId(ids[0]!));
-    await queues.updates.remove(queues.updateJobId(ids[1]!));
-    const runs = local(1, { batchSize: 2 });
-    expect(runs.take(ids)).toEqual(ids.slice(2));
-    // While its one run is busy, everything goes to the queue.
-    expect(runs.take(ids.slice(2))).toEqual(ids.slice(2));
+    const updates = Array.from({ length: 5 }, (_, i) => update(-610 - i, `chờ lượt ${i}`));
+    const ids = await storedQuietly(updates);
+    // The one run is held up (its claim waits for the table) while the others come.
+    const release = await holding((tx) => tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`);
+    const runs = local(1, { batchSize: 2, handoffMs: 60_000 });
+    expect(runs.take(ids.slice(0, 2))).toEqual([]);
+    expect(runs.take(ids.slice(2))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await processed(ids)).toBe(0);
+    await release();
+    await vi.waitFor(async () => expect(await processed(ids)).toBe(5), { timeout: 10_000, interval: 50 });
     await runs.drain();
-    for (const id of ids.slice(0, 2)) expect((await opened!.db.prisma.inboundUpdate.findUniqueOrThrow({ where: { id } })).processedAt).not.toBeNull();
-    for (const id of ids.slice(2)) {
-      expect((await opened!.db.prisma.inboundUpdate.findUniqueOrThrow({ where: { id } })).processedAt).toBeNull();
-      expect(await jobState(id)).toBe('waiting');
-    }
-    // After shutdown began it takes nothing.
-    expect(runs.take(ids.slice(2))).toEqual(ids.slice(2));
+    for (const u of updates) expect(reads.get((u.payload as { message: { text: string } }).message.text)).toBe(1);
+    for (const id of ids) expect(await jobState(id)).toBe('none');
+    // After shutdown began it takes nothing: everything is left for the queue.
+    expect(runs.take(ids)).toEqual(ids);
+  });
+
+  it('updates that waited longer than the hand-off time go to the queue when another worker process can take them', async () => {
+    reads = new Map();
+    const ids = await storedQuietly(Array.from({ length: 3 }, (_, i) => update(-615 - i, `sang hàng đợi ${i}`)));
+    const release = await holding((tx) => tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`);
+    let asked = 0;
+    const runs = local(1, { batchSize: 1, handoffMs: 50, stallMs: 60_000, peers: async () => (asked++, 1) });
+    expect(runs.take(ids)).toEqual([]);
+    await vi.waitFor(
+      async () => {
+        for (const id of ids.slice(1)) expect(await jobState(id)).toBe('waiting');
+      },
+      { timeout: 5_000, interval: 25 },
+    );
+    expect(asked).toBeGreaterThan(0);
+    // The run's own update keeps its place in the run (no job).
+    expect(await jobState(ids[0]!)).toBe('none');
+    await release();
+    await runs.drain();
+    expect(await processed(ids.slice(0, 1))).toBe(1);
+    for (const id of ids.slice(1)) await queues.updates.remove(queues.updateJobId(id));
+  });
+
+  it('with no other worker process they keep waiting here while the runs finish work, and go to the queue when the runs stall', async () => {
+    reads = new Map();
+    const ids = await storedQuietly(Array.from({ length: 3 }, (_, i) => update(-625 - i, `đình trệ ${i}`)));
+    const release = await holding((tx) => tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`);
+    const runs = local(1, { batchSize: 1, handoffMs: 20, stallMs: 400, peers: async () => 0 });
+    expect(runs.take(ids)).toEqual([]);
+    // Well past the hand-off time, not yet stalled: nothing went to the queue.
+    await new Promise((r) => setTimeout(r, 150));
+    for (const id of ids) expect(await jobState(id)).toBe('none');
+    // The run finishes nothing (its claim waits for the table): after the stall time all of them go.
+    await vi.waitFor(
+      async () => {
+        for (const id of ids.slice(1)) expect(await jobState(id)).toBe('waiting');
+      },
+      { timeout: 5_000, interval: 25 },
+    );
+    await release();
+    await runs.drain();
+    for (const id of ids.slice(1)) await queues.updates.remove(queues.updateJobId(id));
+  });
+
+  it('at shutdown, updates still waiting go to the queue at once', async () => {
+    reads = new Map();
+    const ids = await storedQuietly(Array.from({ length: 3 }, (_, i) => update(-618 - i, `tắt máy ${i}`)));
+    const release = await holding((tx) => tx.$executeRaw`LOCK TABLE "InboundUpdate" IN EXCLUSIVE MODE`);
+    const runs = local(1, { batchSize: 1, handoffMs: 60_000 });
+    expect(runs.take(ids)).toEqual([]);
+    await runs.drain(300);
+    for (const id of ids.slice(1)) expect(await jobState(id)).toBe('waiting');
+    expect(await jobState(ids[0]!)).toBe('none');
+    await release();
+    // The run held up at shutdown still finishes its own update once the table is free.
+    await vi.waitFor(async () => expect(await processed(ids.slice(0, 1))).toBe(1), { timeout: 10_000, interval: 50 });
+    for (const id of ids.slice(1)) await queues.updates.remove(queues.updateJobId(id));
   });
 
   it("a chat's later update waits for its earlier one: it gets a job, due shortly, and is not handled out of turn", async () => {
@@ -148,14 +213,29 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
     expect(await jobState(laterRow.id)).toBe('delayed');
   });
 
+  it("an update another run's batch took and held for its chat's turn gets a job, due shortly (its own run found it taken)", async () => {
+    reads = new Map();
+    const [earlier, later, elsewhere] = await storedQuietly([update(-622, 'trước nữa'), update(-622, 'sau nữa'), update(-623, 'nhóm khác')]);
+    // The chat's earlier update is in another batch (its row locked) while this run's batch takes the later one as an "other".
+    const release = await holding((tx) => tx.$queryRaw`SELECT "id" FROM "InboundUpdate" WHERE "id" = ${earlier} FOR UPDATE`);
+    const runs = local(1);
+    expect(runs.take([elsewhere!])).toEqual([]);
+    await runs.drain();
+    await release();
+    expect(await processed([elsewhere!])).toBe(1);
+    expect(reads.get('sau nữa')).toBeUndefined();
+    expect(await jobState(later!)).toBe('delayed');
+    for (const id of [earlier!, later!]) await queues.updates.remove(queues.updateJobId(id));
+  });
+
   it('a failure retrying can fix is recorded on the row and its job is due after a second; one that cannot is closed, with no job', async () => {
     reads = new Map();
     const busy = update(-630, '[bận] thử lại');
     const poison = update(-631, '[độc] hỏng hẳn');
     const ids = [await storedWithoutJob(busy), await storedWithoutJob(poison)];
-    // One after the other (a run's batch may take the other update too).
+    // One after the other, a batch of one each (a batch that fails gives back the others it took, and they get jobs).
     for (const id of ids) {
-      const runs = local(1);
+      const runs = local(1, { batchSize: 1 });
       expect(runs.take([id])).toEqual([]);
       await runs.drain();
     }
@@ -171,6 +251,22 @@ describe('updates handled in the receiving process (PostgreSQL + Redis)', () => 
     expect(poisonRow.error).toMatch(/^failed: TypeError/);
     expect(await jobState(poisonRow.id)).toBe('none');
     expect(await opened!.db.prisma.outboundMessage.count({ where: { chatExternalId: '-631', purpose: 'update-failed' } })).toBe(1);
+  });
+
+  it('a batch whose own update fails gives back the others it took: they get jobs, due shortly', async () => {
+    reads = new Map();
+    const busy = update(-635, '[bận] lần nữa');
+    const plain = update(-636, 'đi cùng lô');
+    const ids = [await storedWithoutJob(busy), await storedWithoutJob(plain)];
+    const runs = local(1);
+    expect(runs.take([ids[0]!])).toEqual([]);
+    await runs.drain();
+    // The batch took both, the first failed first: the second was rolled back with it, unhandled.
+    expect(reads.get('đi cùng lô')).toBeUndefined();
+    expect((await row(plain)).processedAt).toBeNull();
+    const job = (await queues.updates.getJob(queues.updateJobId(ids[1]!)))!;
+    expect(await job.getState()).toBe('delayed');
+    for (const id of ids) await queues.updates.remove(queues.updateJobId(id));
   });
 
   it('with the database away, the updates go to the queue to be retried, and nothing is thrown', async () => {
