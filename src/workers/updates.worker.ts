@@ -286,7 +286,7 @@ function createBatchHandler(deps: UpdatesDeps) {
         const chat = key === null ? null : `${row.platform}:${key}`;
         const earlier = row.earlier ?? (chat ? firstOutside.get(chat) : undefined);
         if (chat && (held.has(chat) || (earlier !== undefined && earlier < row.id))) {
-          // Not its turn: it runs after the earlier update of its chat (its own job comes back for it).
+          // Not its turn: it runs after the earlier update of its chat (afterBatch gives it a job that looks again shortly).
           if (chat) held.add(chat);
           outcome.held.push(row.id);
           if (row.id === ownId) outcome.own = 'wait';
@@ -583,9 +583,9 @@ export class LocalUpdates {
 }
 
 /**
- * Of a run's own updates it did not handle, those still unprocessed: another batch may have
- * handled the rest meanwhile (in a burst, most), and they need no job. On a failure to read, all
- * of them (a job that finds its update handled costs little).
+ * Of updates a batch gave back, those still unprocessed: another batch may have handled the rest
+ * meanwhile, and they need no job. On a failure to read, all of them (a job that finds its update
+ * handled costs little).
  */
 async function stillUnprocessed(deps: UpdatesDeps, ids: bigint[]): Promise<bigint[]> {
   if (ids.length === 0) return ids;
